@@ -1,0 +1,58 @@
+/**
+ * The contract between the instruction executor (cpu.ts) and the exception model (exceptions.ts).
+ * The executor calls these; the exception model changes state (stacking, mode, PC) as the ARMv7-M ARM
+ * (DDI 0403E, B1.5) specifies.
+ */
+export const enum FaultKind {
+  /** UsageFault UNDEFINSTR: undefined or unallocated encoding, UDF. */
+  Undefined = 0,
+  /** UsageFault INVSTATE: execution with EPSR.T = 0. */
+  InvalidState,
+  /** UsageFault INVPC: bad EXC_RETURN. */
+  InvalidPc,
+  /** UsageFault NOCP: coprocessor access denied (CPACR) or non-FP coprocessor. */
+  NoCoprocessor,
+  /** UsageFault UNALIGNED: unaligned LDM/STM/LDRD/STRD/LDREX/STREX, or any when CCR.UNALIGN_TRP. */
+  Unaligned,
+  /** UsageFault DIVBYZERO with CCR.DIV_0_TRP. */
+  DivideByZero,
+  /** BusFault PRECISERR on a data access, BFAR = address. */
+  BusData,
+  /** BusFault IBUSERR on instruction fetch. */
+  BusFetch,
+  /** MemManage DACCVIOL, MMFAR = address. */
+  MpuData,
+  /** MemManage IACCVIOL. */
+  MpuFetch,
+}
+
+export interface ExceptionHost {
+  /**
+   * A synchronous fault of the instruction at the current PC (state.r[15] still holds its address).
+   * The instruction must have no further architectural effect. The host performs exception entry.
+   */
+  fault(kind: FaultKind, address?: number): void;
+  /** SVC executed: the host pends SVCall and takes it (PC already advanced past the SVC). */
+  svc(imm: number): void;
+  /** BKPT executed (PC still at the BKPT). With no debugger this escalates to HardFault (B1.5.6). */
+  bkpt(imm: number): void;
+  /** A write to PC of a value 0xFxxxxxxx in Handler mode (BX, POP, LDM, LDR to PC): exception return. */
+  exceptionReturn(excReturn: number): void;
+  /** WFI/WFE/SEV hints. */
+  wfi(): void;
+  wfe(): void;
+  sev(): void;
+  /** PRIMASK, FAULTMASK or BASEPRI changed: a pending exception may now be taken. */
+  maskChanged(): void;
+  /** Current execution priority (B1.5.4), for MSR FAULTMASK rules and BASEPRI_MAX. */
+  executionPriority(): number;
+  /**
+   * Called before every FP instruction: checks CPACR (NOCP fault, returns false), preserves a lazily
+   * stacked FP context if FPCCR.LSPACT, and sets CONTROL.FPCA when FPCCR.ASPEN. Returns true to go on.
+   */
+  beforeFpInstruction(): boolean;
+  /** True when an exception is pending that may need taking; the run loop then calls service(). */
+  readonly attention: boolean;
+  /** Takes the highest-priority pending exception if it can preempt. Called between instructions. */
+  service(): void;
+}
