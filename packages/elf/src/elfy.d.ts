@@ -1,0 +1,4 @@
+declare module 'elfy' {
+  const elfy: { parse(buffer: Uint8Array): any };
+  export default elfy;
+}
