@@ -14,7 +14,11 @@ export interface Bus {
   fetch16(addr: number): number;
 }
 
-export type BusErrorKind = 'bus' | 'mpu';
+/**
+ * 'bus': BusFault (PRECISERR/IBUSERR); 'mpu': MemManage; 'unaligned': UsageFault UNALIGNED, raised by
+ * the bus for an unaligned access to Device or Strongly-ordered memory (ARMv7-M ARM A3.2.1).
+ */
+export type BusErrorKind = 'bus' | 'mpu' | 'unaligned';
 
 export class BusError extends Error {
   constructor(
@@ -23,7 +27,7 @@ export class BusError extends Error {
     readonly reason: string,
     readonly kind: BusErrorKind = 'bus',
   ) {
-    super(`${kind === 'mpu' ? 'MPU violation' : 'bus error'} on ${isWrite ? 'write' : 'read'} at 0x${(address >>> 0).toString(16).padStart(8, '0')}: ${reason}`);
+    super(`${kind === 'mpu' ? 'MPU violation' : kind === 'unaligned' ? 'unaligned access' : 'bus error'} on ${isWrite ? 'write' : 'read'} at 0x${(address >>> 0).toString(16).padStart(8, '0')}: ${reason}`);
     this.name = 'BusError';
   }
 }

@@ -16,6 +16,11 @@ export interface CycleModel {
   retire(pc: number, info: TimingInfo, outcome: number): number;
   /** Exception entry (stacking) or return (unstacking); `fpFrame` when the extended frame is used. Returns cycles. */
   exception(kind: 'entry' | 'return' | 'tail-chain', fpFrame: boolean): number;
+  /**
+   * Optional (added by timing): the run loop skipped `cycles` while the core slept in WFI/WFE, so the
+   * model can count them as sleep rather than lose them.
+   */
+  idle?(cycles: number): void;
 }
 
 /** Per-instruction facts fixed at decode time. */
@@ -29,6 +34,31 @@ export interface TimingInfo {
   writeMask: number;
   /** For LDM/STM/PUSH/POP/VLDM/VSTM: registers transferred (words for VLDM/VSTM). 0 otherwise. */
   transferCount: number;
+  // Optional refinements (added by timing; absent means "unknown" and the model falls back to a
+  // class default). Decode fills them when it can; the M7 model is more exact with them.
+  /** Bit i set: single-precision register Si is read (Dn sets bits 2n and 2n+1). */
+  fpReadMask?: number;
+  /** Bit i set: Si is written. */
+  fpWriteMask?: number;
+  /**
+   * Core registers read one cycle early, in EX1: address base/index of a load/store, the inline-shifted
+   * operand of an ALU op, the extracted operand of UXTAB/PKH/BFI (hw-facts §1.1, §1.3).
+   */
+  earlyMask?: number;
+  /** Core registers read late: store data, the accumulator of MLA/SMLAL (hw-facts §1.3). */
+  lateMask?: number;
+  /** TimingFlag bits. */
+  flags?: number;
+}
+
+/** Bits of {@link TimingInfo.flags}. */
+export const enum TimingFlag {
+  /** The instruction writes APSR.NZCV (ADDS, CMP, TST, VMRS APSR_nzcv …). */
+  SetsFlags = 1,
+  /** Conditional: a B<cond>, or an instruction inside an IT block. */
+  Conditional = 2,
+  /** Unaligned word/halfword access form (known only at execute; the model also checks addresses). */
+  Unaligned = 4,
 }
 
 export const enum Outcome {

@@ -1,0 +1,309 @@
+/*
+ * The 150 STM32H750 interrupt lines (RM0433 Table 143, "NVIC"), one weak handler per line.
+ * Lines used by the fixtures have descriptive names; the others are IRQ<n>_Handler.
+ * Included twice by startup.c: once to declare the weak aliases, once to fill the vector table.
+ */
+#ifdef IRQ_DECLARE
+WEAK_HANDLER(IRQ0_Handler)
+WEAK_HANDLER(IRQ1_Handler)
+WEAK_HANDLER(IRQ2_Handler)
+WEAK_HANDLER(IRQ3_Handler)
+WEAK_HANDLER(IRQ4_Handler)
+WEAK_HANDLER(IRQ5_Handler)
+WEAK_HANDLER(IRQ6_Handler)
+WEAK_HANDLER(IRQ7_Handler)
+WEAK_HANDLER(IRQ8_Handler)
+WEAK_HANDLER(IRQ9_Handler)
+WEAK_HANDLER(IRQ10_Handler)
+WEAK_HANDLER(DMA1_Stream0_IRQHandler)
+WEAK_HANDLER(DMA1_Stream1_IRQHandler)
+WEAK_HANDLER(IRQ13_Handler)
+WEAK_HANDLER(IRQ14_Handler)
+WEAK_HANDLER(IRQ15_Handler)
+WEAK_HANDLER(IRQ16_Handler)
+WEAK_HANDLER(IRQ17_Handler)
+WEAK_HANDLER(IRQ18_Handler)
+WEAK_HANDLER(IRQ19_Handler)
+WEAK_HANDLER(IRQ20_Handler)
+WEAK_HANDLER(IRQ21_Handler)
+WEAK_HANDLER(IRQ22_Handler)
+WEAK_HANDLER(IRQ23_Handler)
+WEAK_HANDLER(IRQ24_Handler)
+WEAK_HANDLER(IRQ25_Handler)
+WEAK_HANDLER(IRQ26_Handler)
+WEAK_HANDLER(IRQ27_Handler)
+WEAK_HANDLER(IRQ28_Handler)
+WEAK_HANDLER(IRQ29_Handler)
+WEAK_HANDLER(IRQ30_Handler)
+WEAK_HANDLER(IRQ31_Handler)
+WEAK_HANDLER(IRQ32_Handler)
+WEAK_HANDLER(IRQ33_Handler)
+WEAK_HANDLER(IRQ34_Handler)
+WEAK_HANDLER(IRQ35_Handler)
+WEAK_HANDLER(IRQ36_Handler)
+WEAK_HANDLER(IRQ37_Handler)
+WEAK_HANDLER(IRQ38_Handler)
+WEAK_HANDLER(IRQ39_Handler)
+WEAK_HANDLER(IRQ40_Handler)
+WEAK_HANDLER(IRQ41_Handler)
+WEAK_HANDLER(IRQ42_Handler)
+WEAK_HANDLER(IRQ43_Handler)
+WEAK_HANDLER(IRQ44_Handler)
+WEAK_HANDLER(IRQ45_Handler)
+WEAK_HANDLER(IRQ46_Handler)
+WEAK_HANDLER(IRQ47_Handler)
+WEAK_HANDLER(IRQ48_Handler)
+WEAK_HANDLER(IRQ49_Handler)
+WEAK_HANDLER(IRQ50_Handler)
+WEAK_HANDLER(IRQ51_Handler)
+WEAK_HANDLER(IRQ52_Handler)
+WEAK_HANDLER(IRQ53_Handler)
+WEAK_HANDLER(IRQ54_Handler)
+WEAK_HANDLER(IRQ55_Handler)
+WEAK_HANDLER(IRQ56_Handler)
+WEAK_HANDLER(IRQ57_Handler)
+WEAK_HANDLER(IRQ58_Handler)
+WEAK_HANDLER(IRQ59_Handler)
+WEAK_HANDLER(IRQ60_Handler)
+WEAK_HANDLER(IRQ61_Handler)
+WEAK_HANDLER(IRQ62_Handler)
+WEAK_HANDLER(IRQ63_Handler)
+WEAK_HANDLER(IRQ64_Handler)
+WEAK_HANDLER(IRQ65_Handler)
+WEAK_HANDLER(IRQ66_Handler)
+WEAK_HANDLER(IRQ67_Handler)
+WEAK_HANDLER(IRQ68_Handler)
+WEAK_HANDLER(IRQ69_Handler)
+WEAK_HANDLER(IRQ70_Handler)
+WEAK_HANDLER(IRQ71_Handler)
+WEAK_HANDLER(IRQ72_Handler)
+WEAK_HANDLER(IRQ73_Handler)
+WEAK_HANDLER(IRQ74_Handler)
+WEAK_HANDLER(IRQ75_Handler)
+WEAK_HANDLER(IRQ76_Handler)
+WEAK_HANDLER(IRQ77_Handler)
+WEAK_HANDLER(IRQ78_Handler)
+WEAK_HANDLER(IRQ79_Handler)
+WEAK_HANDLER(IRQ80_Handler)
+WEAK_HANDLER(IRQ81_Handler)
+WEAK_HANDLER(IRQ82_Handler)
+WEAK_HANDLER(IRQ83_Handler)
+WEAK_HANDLER(IRQ84_Handler)
+WEAK_HANDLER(IRQ85_Handler)
+WEAK_HANDLER(IRQ86_Handler)
+WEAK_HANDLER(IRQ87_Handler)
+WEAK_HANDLER(IRQ88_Handler)
+WEAK_HANDLER(IRQ89_Handler)
+WEAK_HANDLER(IRQ90_Handler)
+WEAK_HANDLER(IRQ91_Handler)
+WEAK_HANDLER(QUADSPI_IRQHandler)
+WEAK_HANDLER(IRQ93_Handler)
+WEAK_HANDLER(IRQ94_Handler)
+WEAK_HANDLER(IRQ95_Handler)
+WEAK_HANDLER(IRQ96_Handler)
+WEAK_HANDLER(IRQ97_Handler)
+WEAK_HANDLER(IRQ98_Handler)
+WEAK_HANDLER(IRQ99_Handler)
+WEAK_HANDLER(IRQ100_Handler)
+WEAK_HANDLER(IRQ101_Handler)
+WEAK_HANDLER(IRQ102_Handler)
+WEAK_HANDLER(IRQ103_Handler)
+WEAK_HANDLER(IRQ104_Handler)
+WEAK_HANDLER(IRQ105_Handler)
+WEAK_HANDLER(IRQ106_Handler)
+WEAK_HANDLER(IRQ107_Handler)
+WEAK_HANDLER(IRQ108_Handler)
+WEAK_HANDLER(IRQ109_Handler)
+WEAK_HANDLER(IRQ110_Handler)
+WEAK_HANDLER(IRQ111_Handler)
+WEAK_HANDLER(IRQ112_Handler)
+WEAK_HANDLER(IRQ113_Handler)
+WEAK_HANDLER(IRQ114_Handler)
+WEAK_HANDLER(IRQ115_Handler)
+WEAK_HANDLER(IRQ116_Handler)
+WEAK_HANDLER(IRQ117_Handler)
+WEAK_HANDLER(IRQ118_Handler)
+WEAK_HANDLER(IRQ119_Handler)
+WEAK_HANDLER(IRQ120_Handler)
+WEAK_HANDLER(IRQ121_Handler)
+WEAK_HANDLER(IRQ122_Handler)
+WEAK_HANDLER(IRQ123_Handler)
+WEAK_HANDLER(IRQ124_Handler)
+WEAK_HANDLER(IRQ125_Handler)
+WEAK_HANDLER(IRQ126_Handler)
+WEAK_HANDLER(IRQ127_Handler)
+WEAK_HANDLER(IRQ128_Handler)
+WEAK_HANDLER(IRQ129_Handler)
+WEAK_HANDLER(IRQ130_Handler)
+WEAK_HANDLER(IRQ131_Handler)
+WEAK_HANDLER(IRQ132_Handler)
+WEAK_HANDLER(IRQ133_Handler)
+WEAK_HANDLER(IRQ134_Handler)
+WEAK_HANDLER(IRQ135_Handler)
+WEAK_HANDLER(IRQ136_Handler)
+WEAK_HANDLER(IRQ137_Handler)
+WEAK_HANDLER(IRQ138_Handler)
+WEAK_HANDLER(IRQ139_Handler)
+WEAK_HANDLER(IRQ140_Handler)
+WEAK_HANDLER(IRQ141_Handler)
+WEAK_HANDLER(IRQ142_Handler)
+WEAK_HANDLER(IRQ143_Handler)
+WEAK_HANDLER(IRQ144_Handler)
+WEAK_HANDLER(IRQ145_Handler)
+WEAK_HANDLER(IRQ146_Handler)
+WEAK_HANDLER(IRQ147_Handler)
+WEAK_HANDLER(IRQ148_Handler)
+WEAK_HANDLER(IRQ149_Handler)
+#endif
+#ifdef IRQ_TABLE
+    IRQ0_Handler,
+    IRQ1_Handler,
+    IRQ2_Handler,
+    IRQ3_Handler,
+    IRQ4_Handler,
+    IRQ5_Handler,
+    IRQ6_Handler,
+    IRQ7_Handler,
+    IRQ8_Handler,
+    IRQ9_Handler,
+    IRQ10_Handler,
+    DMA1_Stream0_IRQHandler,
+    DMA1_Stream1_IRQHandler,
+    IRQ13_Handler,
+    IRQ14_Handler,
+    IRQ15_Handler,
+    IRQ16_Handler,
+    IRQ17_Handler,
+    IRQ18_Handler,
+    IRQ19_Handler,
+    IRQ20_Handler,
+    IRQ21_Handler,
+    IRQ22_Handler,
+    IRQ23_Handler,
+    IRQ24_Handler,
+    IRQ25_Handler,
+    IRQ26_Handler,
+    IRQ27_Handler,
+    IRQ28_Handler,
+    IRQ29_Handler,
+    IRQ30_Handler,
+    IRQ31_Handler,
+    IRQ32_Handler,
+    IRQ33_Handler,
+    IRQ34_Handler,
+    IRQ35_Handler,
+    IRQ36_Handler,
+    IRQ37_Handler,
+    IRQ38_Handler,
+    IRQ39_Handler,
+    IRQ40_Handler,
+    IRQ41_Handler,
+    IRQ42_Handler,
+    IRQ43_Handler,
+    IRQ44_Handler,
+    IRQ45_Handler,
+    IRQ46_Handler,
+    IRQ47_Handler,
+    IRQ48_Handler,
+    IRQ49_Handler,
+    IRQ50_Handler,
+    IRQ51_Handler,
+    IRQ52_Handler,
+    IRQ53_Handler,
+    IRQ54_Handler,
+    IRQ55_Handler,
+    IRQ56_Handler,
+    IRQ57_Handler,
+    IRQ58_Handler,
+    IRQ59_Handler,
+    IRQ60_Handler,
+    IRQ61_Handler,
+    IRQ62_Handler,
+    IRQ63_Handler,
+    IRQ64_Handler,
+    IRQ65_Handler,
+    IRQ66_Handler,
+    IRQ67_Handler,
+    IRQ68_Handler,
+    IRQ69_Handler,
+    IRQ70_Handler,
+    IRQ71_Handler,
+    IRQ72_Handler,
+    IRQ73_Handler,
+    IRQ74_Handler,
+    IRQ75_Handler,
+    IRQ76_Handler,
+    IRQ77_Handler,
+    IRQ78_Handler,
+    IRQ79_Handler,
+    IRQ80_Handler,
+    IRQ81_Handler,
+    IRQ82_Handler,
+    IRQ83_Handler,
+    IRQ84_Handler,
+    IRQ85_Handler,
+    IRQ86_Handler,
+    IRQ87_Handler,
+    IRQ88_Handler,
+    IRQ89_Handler,
+    IRQ90_Handler,
+    IRQ91_Handler,
+    QUADSPI_IRQHandler,
+    IRQ93_Handler,
+    IRQ94_Handler,
+    IRQ95_Handler,
+    IRQ96_Handler,
+    IRQ97_Handler,
+    IRQ98_Handler,
+    IRQ99_Handler,
+    IRQ100_Handler,
+    IRQ101_Handler,
+    IRQ102_Handler,
+    IRQ103_Handler,
+    IRQ104_Handler,
+    IRQ105_Handler,
+    IRQ106_Handler,
+    IRQ107_Handler,
+    IRQ108_Handler,
+    IRQ109_Handler,
+    IRQ110_Handler,
+    IRQ111_Handler,
+    IRQ112_Handler,
+    IRQ113_Handler,
+    IRQ114_Handler,
+    IRQ115_Handler,
+    IRQ116_Handler,
+    IRQ117_Handler,
+    IRQ118_Handler,
+    IRQ119_Handler,
+    IRQ120_Handler,
+    IRQ121_Handler,
+    IRQ122_Handler,
+    IRQ123_Handler,
+    IRQ124_Handler,
+    IRQ125_Handler,
+    IRQ126_Handler,
+    IRQ127_Handler,
+    IRQ128_Handler,
+    IRQ129_Handler,
+    IRQ130_Handler,
+    IRQ131_Handler,
+    IRQ132_Handler,
+    IRQ133_Handler,
+    IRQ134_Handler,
+    IRQ135_Handler,
+    IRQ136_Handler,
+    IRQ137_Handler,
+    IRQ138_Handler,
+    IRQ139_Handler,
+    IRQ140_Handler,
+    IRQ141_Handler,
+    IRQ142_Handler,
+    IRQ143_Handler,
+    IRQ144_Handler,
+    IRQ145_Handler,
+    IRQ146_Handler,
+    IRQ147_Handler,
+    IRQ148_Handler,
+    IRQ149_Handler,
+#endif

@@ -1,0 +1,41 @@
+/* The audio fixtures' callback: the same DSP chain in every variant. */
+#include <stddef.h>
+
+#include "audio_io.h"
+#include "dsp.h"
+#include "placement.h"
+
+#define DRY_GAIN 0.6f
+#define ECHO_GAIN 0.35f
+#define REVERB_GAIN 0.5f
+
+static struct biquad s_eq[BIQUAD_STAGES];
+
+void dsp_init(float sample_rate) {
+  biquad_design_highpass(&s_eq[0], 30.0f, 0.7071f, sample_rate);
+  biquad_design_peak(&s_eq[1], 800.0f, 1.0f, 3.0f, sample_rate);
+  biquad_design_peak(&s_eq[2], 3000.0f, 1.4f, -2.0f, sample_rate);
+  biquad_design_lowpass(&s_eq[3], 12000.0f, 0.7071f, sample_rate);
+  delay_init();
+  reverb_init();
+}
+
+DSP_HOT void AudioCallback(const float *in, float *out, size_t size) {
+  float filtered[AUDIO_BLOCK_SAMPLES];
+  float echo[AUDIO_BLOCK_SAMPLES];
+  float wet[AUDIO_BLOCK_SAMPLES];
+  const uint32_t frames = (uint32_t)size / AUDIO_CHANNELS;
+
+  for (uint32_t i = 0; i < AUDIO_BLOCK_SAMPLES; ++i) {
+    filtered[i] = in[i];
+    wet[i] = 0.0f;
+  }
+  for (uint32_t stage = 0; stage < BIQUAD_STAGES; ++stage) {
+    biquad_process(&s_eq[stage], filtered, frames);
+  }
+  delay_process(filtered, echo, frames);
+  reverb_process(filtered, wet, frames);
+  for (uint32_t i = 0; i < AUDIO_BLOCK_SAMPLES; ++i) {
+    out[i] = soft_clip(DRY_GAIN * filtered[i] + ECHO_GAIN * echo[i] + REVERB_GAIN * wet[i]);
+  }
+}

@@ -1,0 +1,459 @@
+/**
+ * The Cortex-M7 instruction core: fetch from the decode cache, execute, charge cycles, run clock events
+ * and hand pending exceptions to the exception model between instructions.
+ * ARMv7-M ARM (DDI 0403E) references: A2.3 (PC reads), A7.3 (conditional execution, IT), A3.2 (alignment),
+ * B1.4/B1.5 (registers, exceptions).
+ */
+import { BusError, type Bus } from './bus.js';
+import { Clock } from './clock.js';
+import type { CycleModel } from './cycle-model.js';
+import { FaultKind, type ExceptionHost } from './exception-host.js';
+import { CpuState } from './state.js';
+import { Insn } from './decode/decoded.js';
+import { decodeThumb } from './decode/thumb.js';
+import { ThrowingExceptionHost } from './throwing-host.js';
+
+export interface CpuOptions {
+  bus: Bus;
+  clock?: Clock;
+  /** The exception model; default {@link ThrowingExceptionHost} (every fault, SVC, BKPT throws). */
+  exceptions?: ExceptionHost;
+  /** Prices instructions; default none: one cycle per instruction ("ideal"). */
+  cycleModel?: CycleModel | null;
+  /** Share an existing register file (the exception model or FPU may create it first). */
+  state?: CpuState;
+}
+
+/**
+ * Unwinds an instruction that raised a fault, SVC or exception return out of its handler.
+ * Internal: thrown by {@link Cpu.fault} and friends, caught only by the run loop.
+ */
+const ABORT: object = Object.freeze({ seedsimAbort: true });
+
+const PAGE_SHIFT = 12;
+const PAGE_HALFWORDS = 1 << (PAGE_SHIFT - 1);
+const NO_PAGE: (Insn | null)[] = [];
+
+/** APSR condition check (A7.3.1, ConditionPassed). */
+export function conditionPassed(s: CpuState, cond: number): boolean {
+  let result: boolean;
+  switch (cond >> 1) {
+    case 0: result = s.z === 1; break; // EQ / NE
+    case 1: result = s.c === 1; break; // CS / CC
+    case 2: result = s.n === 1; break; // MI / PL
+    case 3: result = s.v === 1; break; // VS / VC
+    case 4: result = s.c === 1 && s.z === 0; break; // HI / LS
+    case 5: result = s.n === s.v; break; // GE / LT
+    case 6: result = s.n === s.v && s.z === 0; break; // GT / LE
+    default: return true; // AL (and 0b1111, treated as always)
+  }
+  return (cond & 1) !== 0 ? !result : result;
+}
+
+export class Cpu {
+  readonly state: CpuState;
+  /** The register file, the same array as state.r. */
+  readonly r: Uint32Array;
+  readonly bus: Bus;
+  readonly clock: Clock;
+  exceptions: ExceptionHost;
+  cycleModel: CycleModel | null;
+
+  /** Address of the instruction being executed (valid during exec and in fault handling). */
+  curPc = 0;
+  /** Where execution continues after the current instruction; handlers change it to branch. */
+  nextPc = 0;
+  /** Outcome.BranchTaken (2) when the current instruction changed the flow, else 0. */
+  branched = 0;
+  /** Instructions executed (an instruction skipped in an IT block counts; so does one that faulted). */
+  instructions = 0;
+  /** Set by anyone (debugger BKPT policy, lockup, a budget) to make run() return after this instruction. */
+  stopRequested = false;
+  /** CCR.DIV_0_TRP (B3.2.8): SDIV/UDIV by zero faults with DIVBYZERO. Set by the SCS. */
+  divByZeroTrap = false;
+  /** CCR.UNALIGN_TRP: any unaligned LDR/STR/LDRH/STRH faults with UNALIGNED. Set by the SCS. */
+  unalignedTrap = false;
+  /** BASEPRI bits implemented (priority bits, B1.5.4); the STM32H7 NVIC has 4 (0xf0). Set by the SCS. */
+  basepriMask = 0xff;
+
+  /** Scratch for LDM: all words are read before any register changes (a fault leaves no effect). */
+  readonly scratch = new Uint32Array(16);
+
+  private curInsn: Insn | null = null;
+  private abortRetires = false;
+  private readonly pages = new Map<number, (Insn | null)[]>();
+  private curPageNumber = -1;
+  private curPage: (Insn | null)[] = NO_PAGE;
+  /** One byte per 4 KiB page: non-zero when the page holds decoded instructions (stores check it). */
+  private readonly codePages = new Uint8Array(1 << (32 - PAGE_SHIFT));
+
+  constructor(options: CpuOptions) {
+    if (!options || !options.bus) throw new Error('Cpu: options.bus is required');
+    this.bus = options.bus;
+    this.clock = options.clock ?? new Clock();
+    this.state = options.state ?? new CpuState();
+    this.r = this.state.r;
+    this.exceptions = options.exceptions ?? new ThrowingExceptionHost(this.state);
+    this.cycleModel = options.cycleModel ?? null;
+  }
+
+  /** Clears the architectural state (registers, flags, masks, stacks, FP). Memory and the clock are untouched. */
+  reset(): void {
+    const s = this.state;
+    s.r.fill(0);
+    s.msp = 0;
+    s.psp = 0;
+    s.activeIsPsp = false;
+    s.n = s.z = s.c = s.v = s.q = 0;
+    s.ge = 0;
+    s.itState = 0;
+    s.thumb = 1;
+    s.ipsr = 0;
+    s.primask = s.faultmask = s.basepri = 0;
+    s.control = 0;
+    s.s.fill(0);
+    s.fpscr = 0;
+    s.exclusiveAddress = -1;
+    this.stopRequested = false;
+  }
+
+  /** Reset through a vector table (B1.5.5 TakeReset, register part): MSP = [vtor], PC = [vtor+4]. */
+  resetFromVectorTable(vtor: number): void {
+    this.reset();
+    const sp = this.bus.read32(vtor >>> 0);
+    const entry = this.bus.read32((vtor + 4) >>> 0);
+    this.state.r[13] = sp & ~3;
+    this.state.r[14] = 0xffffffff;
+    this.state.thumb = entry & 1;
+    this.state.r[15] = entry & ~1;
+  }
+
+  /** Executes exactly one instruction, then due clock events and pending exceptions. */
+  step(): void {
+    this.runLoop(1, Infinity);
+  }
+
+  /**
+   * Executes up to `maxInstructions`, stopping early when `stopRequested` is set or the clock reaches
+   * `stopAtCycle`. Returns the number of instructions executed.
+   */
+  run(maxInstructions: number, stopAtCycle = Infinity): number {
+    if (maxInstructions <= 0 || this.stopRequested) return 0;
+    return this.runLoop(maxInstructions, stopAtCycle);
+  }
+
+  private runLoop(max: number, stopAtCycle: number): number {
+    const s = this.state;
+    const r = this.r;
+    const clock = this.clock;
+    let n = 0;
+    for (;;) {
+      try {
+        for (;;) {
+          const pc = r[15];
+          this.curPc = pc;
+          if (s.thumb === 0) this.fault(FaultKind.InvalidState);
+          const pageNumber = pc >>> PAGE_SHIFT;
+          const page = pageNumber === this.curPageNumber ? this.curPage : this.selectPage(pageNumber);
+          let insn = page[(pc & 0xfff) >>> 1];
+          if (insn === null) insn = this.decodeAt(pc, page);
+          this.curInsn = insn;
+          this.nextPc = pc + insn.size;
+          this.branched = 0;
+          r[15] = pc + 4;
+          let outcome = 0;
+          const it = s.itState;
+          if (it === 0) {
+            insn.exec(this, insn);
+            outcome = 1 | this.branched;
+          } else {
+            if (conditionPassed(s, it >>> 4)) {
+              insn.execIt(this, insn);
+              outcome = 1 | this.branched;
+            }
+            // ITAdvance (A7.3.2)
+            s.itState = (it & 7) === 0 ? 0 : (it & 0xe0) | ((it << 1) & 0x1f);
+          }
+          r[15] = this.nextPc;
+          n++;
+          this.instructions++;
+          const cm = this.cycleModel;
+          clock.cycles += cm === null ? 1 : cm.retire(pc, insn, outcome);
+          if (clock.cycles >= clock.nextEventAt) clock.runDue();
+          if (this.exceptions.attention) this.exceptions.service();
+          if (n >= max || this.stopRequested || clock.cycles >= stopAtCycle) return n;
+        }
+      } catch (e) {
+        if (e !== ABORT) throw e;
+        n++;
+        this.instructions++;
+        const cm = this.cycleModel;
+        if (cm === null) clock.cycles += 1;
+        else if (this.abortRetires && this.curInsn !== null) clock.cycles += cm.retire(this.curPc, this.curInsn, 1 | this.branched);
+        this.abortRetires = false;
+        if (clock.cycles >= clock.nextEventAt) clock.runDue();
+        if (this.exceptions.attention) this.exceptions.service();
+        if (n >= max || this.stopRequested || clock.cycles >= stopAtCycle) return n;
+      }
+    }
+  }
+
+  // ---- decode cache ----
+
+  private selectPage(pageNumber: number): (Insn | null)[] {
+    let page = this.pages.get(pageNumber);
+    if (page === undefined) {
+      page = new Array<Insn | null>(PAGE_HALFWORDS).fill(null);
+      this.pages.set(pageNumber, page);
+    }
+    this.curPageNumber = pageNumber;
+    this.curPage = page;
+    return page;
+  }
+
+  private fetch16(addr: number): number {
+    try {
+      return this.bus.fetch16(addr >>> 0);
+    } catch (e) {
+      if (e instanceof BusError) {
+        this.r[15] = this.curPc;
+        this.exceptions.fault(e.kind === 'mpu' ? FaultKind.MpuFetch : FaultKind.BusFetch, addr >>> 0);
+        throw ABORT;
+      }
+      throw e;
+    }
+  }
+
+  private decodeAt(pc: number, page: (Insn | null)[]): Insn {
+    const hw1 = this.fetch16(pc);
+    const wide = hw1 >>> 11 >= 0x1d;
+    const hw2 = wide ? this.fetch16(pc + 2) : 0;
+    const insn = decodeThumb(hw1, hw2, pc);
+    insn.pc = pc;
+    insn.size = wide ? 4 : 2;
+    insn.raw = wide ? ((hw1 << 16) | hw2) >>> 0 : hw1;
+    page[(pc & 0xfff) >>> 1] = insn;
+    this.codePages[pc >>> PAGE_SHIFT] = 1;
+    if (wide) this.codePages[(pc + 2) >>> PAGE_SHIFT] = 1;
+    return insn;
+  }
+
+  /** Forgets decoded instructions overlapping [addr, addr+bytes): call after DMA or a loader writes code memory. */
+  invalidateCode(addr: number, bytes: number): void {
+    if (bytes <= 0) return;
+    // A 32-bit instruction starting 2 bytes before addr also contains it.
+    let a = Math.max(0, (addr >>> 0) - 2) & ~1;
+    const end = Math.min(0x1_0000_0000, (addr >>> 0) + bytes);
+    while (a < end) {
+      const pageNumber = a >>> PAGE_SHIFT;
+      const pageEnd = Math.min(end, (pageNumber + 1) * (1 << PAGE_SHIFT));
+      const page = this.codePages[pageNumber] !== 0 ? this.pages.get(pageNumber) : undefined;
+      if (page !== undefined) {
+        for (let h = a; h < pageEnd; h += 2) page[(h & 0xfff) >>> 1] = null;
+      }
+      a = pageEnd;
+    }
+  }
+
+  /** Forgets every decoded instruction (e.g. after the memory map changes, QSPI becomes memory-mapped). */
+  invalidateAllCode(): void {
+    this.pages.clear();
+    this.codePages.fill(0);
+    this.curPageNumber = -1;
+    this.curPage = NO_PAGE;
+  }
+
+  /** The decoded record at `pc` (decoding it if needed), for tracers and disassembly. */
+  decodedAt(pc: number): Insn {
+    const page = this.selectPage(pc >>> PAGE_SHIFT);
+    return page[(pc & 0xfff) >>> 1] ?? this.decodeAt(pc, page);
+  }
+
+  // ---- exceptions raised by instructions ----
+
+  /** Raises a synchronous fault of the current instruction and abandons it (no further effect). */
+  fault(kind: FaultKind, address?: number): never {
+    this.r[15] = this.curPc;
+    this.exceptions.fault(kind, address);
+    throw ABORT;
+  }
+
+  /** SVC (A7.7.175): the instruction completes, then the host takes SVCall with PC past the SVC. */
+  svc(imm: number): never {
+    this.completeBeforeHost();
+    this.exceptions.svc(imm);
+    throw ABORT;
+  }
+
+  /** BKPT (A7.7.17): PC stays at the BKPT; the host escalates or stops the run. */
+  bkpt(imm: number): never {
+    this.r[15] = this.curPc;
+    this.exceptions.bkpt(imm);
+    throw ABORT;
+  }
+
+  /** Writes PC the way BX/LDR/POP do (BXWritePC, LoadWritePC; A2.3.1), incl. exception return (B1.5.8). */
+  bxWritePc(value: number): void {
+    if (value >>> 28 === 0xf && this.state.ipsr !== 0) {
+      this.branched = 2;
+      this.completeBeforeHost();
+      this.exceptions.exceptionReturn(value >>> 0);
+      throw ABORT;
+    }
+    // EPSR.T follows bit 0; T = 0 faults INVSTATE on the next instruction.
+    this.state.thumb = value & 1;
+    this.nextPc = (value & ~1) >>> 0;
+    this.branched = 2;
+  }
+
+  /** BranchWritePC (A2.3.1): ADD/MOV to PC ignore bit 0. */
+  branchTo(target: number): void {
+    this.nextPc = (target & ~1) >>> 0;
+    this.branched = 2;
+  }
+
+  /**
+   * Before the host takes SVCall or performs exception return the instruction has completed: PC points
+   * past it and ITSTATE has advanced; it is retired (charged) by the run loop.
+   */
+  private completeBeforeHost(): void {
+    const s = this.state;
+    const it = s.itState;
+    if (it !== 0) s.itState = (it & 7) === 0 ? 0 : (it & 0xe0) | ((it << 1) & 0x1f);
+    this.r[15] = this.nextPc;
+    this.abortRetires = true;
+  }
+
+  /** FP executors call this first: CPACR check and lazy FP stacking by the host; unwinds on NOCP. */
+  fpEnter(): void {
+    const pcRead = this.r[15];
+    this.r[15] = this.curPc;
+    if (!this.exceptions.beforeFpInstruction()) throw ABORT;
+    this.r[15] = pcRead;
+  }
+
+  // ---- data memory (A3.2 alignment, B3.2.15 bus faults) ----
+
+  private accessFault(e: unknown, addr: number): unknown {
+    if (e instanceof BusError) {
+      this.r[15] = this.curPc;
+      this.exceptions.fault(e.kind === 'mpu' ? FaultKind.MpuData : FaultKind.BusData, addr >>> 0);
+      return ABORT;
+    }
+    return e;
+  }
+
+  read32(addr: number): number {
+    if ((addr & 3) !== 0) return this.readUnaligned(addr, 4);
+    if (this.cycleModel !== null) this.cycleModel.dataAccess(addr, 4, false);
+    try {
+      return this.bus.read32(addr);
+    } catch (e) {
+      throw this.accessFault(e, addr);
+    }
+  }
+
+  read16(addr: number): number {
+    if ((addr & 1) !== 0) return this.readUnaligned(addr, 2);
+    if (this.cycleModel !== null) this.cycleModel.dataAccess(addr, 2, false);
+    try {
+      return this.bus.read16(addr);
+    } catch (e) {
+      throw this.accessFault(e, addr);
+    }
+  }
+
+  read8(addr: number): number {
+    if (this.cycleModel !== null) this.cycleModel.dataAccess(addr, 1, false);
+    try {
+      return this.bus.read8(addr);
+    } catch (e) {
+      throw this.accessFault(e, addr);
+    }
+  }
+
+  /** Word read that must be word aligned (LDM, LDRD, LDREX, VLDR …): unaligned → UNALIGNED UsageFault. */
+  read32Aligned(addr: number): number {
+    if ((addr & 3) !== 0) this.fault(FaultKind.Unaligned, addr);
+    if (this.cycleModel !== null) this.cycleModel.dataAccess(addr, 4, false);
+    try {
+      return this.bus.read32(addr);
+    } catch (e) {
+      throw this.accessFault(e, addr);
+    }
+  }
+
+  /**
+   * Unaligned LDR/LDRH on Normal memory (A3.2.1): performed as byte reads, little-endian, reported to the
+   * cycle model as one access. With CCR.UNALIGN_TRP it faults instead.
+   */
+  private readUnaligned(addr: number, size: number): number {
+    if (this.unalignedTrap) this.fault(FaultKind.Unaligned, addr);
+    if (this.cycleModel !== null) this.cycleModel.dataAccess(addr, size, false);
+    let a = addr;
+    try {
+      let v = 0;
+      for (let k = 0; k < size; k++, a++) v |= this.bus.read8(a >>> 0) << (8 * k);
+      return v >>> 0;
+    } catch (e) {
+      throw this.accessFault(e, a >>> 0);
+    }
+  }
+
+  write32(addr: number, value: number): void {
+    if ((addr & 3) !== 0) return this.writeUnaligned(addr, value, 4);
+    if (this.cycleModel !== null) this.cycleModel.dataAccess(addr, 4, true);
+    try {
+      this.bus.write32(addr, value);
+    } catch (e) {
+      throw this.accessFault(e, addr);
+    }
+    if (this.codePages[addr >>> PAGE_SHIFT] !== 0) this.invalidateCode(addr, 4);
+  }
+
+  write16(addr: number, value: number): void {
+    if ((addr & 1) !== 0) return this.writeUnaligned(addr, value, 2);
+    if (this.cycleModel !== null) this.cycleModel.dataAccess(addr, 2, true);
+    try {
+      this.bus.write16(addr, value & 0xffff);
+    } catch (e) {
+      throw this.accessFault(e, addr);
+    }
+    if (this.codePages[addr >>> PAGE_SHIFT] !== 0) this.invalidateCode(addr, 2);
+  }
+
+  write8(addr: number, value: number): void {
+    if (this.cycleModel !== null) this.cycleModel.dataAccess(addr, 1, true);
+    try {
+      this.bus.write8(addr, value & 0xff);
+    } catch (e) {
+      throw this.accessFault(e, addr);
+    }
+    if (this.codePages[addr >>> PAGE_SHIFT] !== 0) this.invalidateCode(addr, 1);
+  }
+
+  /** Word write that must be word aligned (STM, STRD, STREX, VSTR …). */
+  write32Aligned(addr: number, value: number): void {
+    if ((addr & 3) !== 0) this.fault(FaultKind.Unaligned, addr);
+    this.write32(addr, value);
+  }
+
+  private writeUnaligned(addr: number, value: number, size: number): void {
+    if (this.unalignedTrap) this.fault(FaultKind.Unaligned, addr);
+    if (this.cycleModel !== null) this.cycleModel.dataAccess(addr, size, true);
+    let a = addr;
+    try {
+      for (let k = 0; k < size; k++, a++) this.bus.write8(a >>> 0, (value >>> (8 * k)) & 0xff);
+    } catch (e) {
+      throw this.accessFault(e, a >>> 0);
+    }
+    if (this.codePages[addr >>> PAGE_SHIFT] !== 0 || this.codePages[(addr + size - 1) >>> PAGE_SHIFT] !== 0) {
+      this.invalidateCode(addr, size);
+    }
+  }
+
+  /** Privileged execution (B1.4.4): Handler mode, or Thread mode with CONTROL.nPRIV = 0. */
+  get privileged(): boolean {
+    return this.state.ipsr !== 0 || (this.state.control & 1) === 0;
+  }
+}

@@ -1,0 +1,105 @@
+import type { Clock } from '../clock.js';
+import { MmioDevice } from '../mmio.js';
+import type { CoreDebug } from './core-debug.js';
+
+/**
+ * The DWT (ARMv7-M ARM DDI 0403E C1.8) at 0xE0001000, as far as firmware uses it: CTRL and the cycle
+ * counter CYCCNT. CYCCNT counts processor cycles while DEMCR.TRCENA and CTRL.CYCCNTENA are both set;
+ * it is computed lazily from `clock.cycles` (an offset is kept), never ticked.
+ *
+ * Software lock: the Cortex-M7 DWT implements the CoreSight lock (LAR at 0xFB0, LSR at 0xFB4, key
+ * 0xC5ACCE55; Cortex-M7 TRM DDI 0489 §C/D "DWT programmers model" and CoreSight Architecture Spec
+ * B2.2.8). While locked, software writes to the other DWT registers are ignored, which is why STM32F7/H7
+ * code writes `DWT->LAR = 0xC5ACCE55` before enabling CYCCNT. LSR reads 0x3 (lock implemented, locked)
+ * or 0x1 (unlocked). The lock at reset is a constructor option (default: locked, as on the M7).
+ * Every other DWT register reads as zero and ignores writes.
+ */
+export const DWT_LOCK_KEY = 0xc5acce55;
+
+/** CTRL: NUMCOMP (31:28) = 4 comparators on the Cortex-M7 [I: TRM DWT configuration], NOCYCCNT (25) = 0. */
+const CTRL_NUMCOMP = 4 << 28;
+/** CTRL bits that hold state (everything below NOPRFCNT..NOTRCPKT, C1.8.7). */
+const CTRL_WRITABLE = 0x01ffffff;
+
+export const enum DwtReg {
+  Ctrl = 0x000,
+  Cyccnt = 0x004,
+  Lar = 0xfb0,
+  Lsr = 0xfb4,
+}
+
+export class Dwt extends MmioDevice {
+  private ctrl = 0;
+  private locked: boolean;
+  /** CYCCNT = (clock.cycles + offset) mod 2^32 while counting; `frozen` otherwise. */
+  private offset = 0;
+  private frozen = 0;
+  private counting = false;
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly debug: CoreDebug,
+    private readonly lockedAtReset = true,
+  ) {
+    super('DWT', 0xe0001000, 0x1000);
+    this.locked = lockedAtReset;
+    debug.onTraceEnableChanged = () => this.updateCounting();
+  }
+
+  reset(): void {
+    this.ctrl = 0;
+    this.locked = this.lockedAtReset;
+    this.frozen = 0;
+    this.counting = false;
+  }
+
+  /** CYCCNT as the firmware would read it now. */
+  get cycleCount(): number {
+    return this.counting ? (this.clock.cycles + this.offset) % 0x1_0000_0000 : this.frozen;
+  }
+
+  private set cycleCount(value: number) {
+    this.frozen = value >>> 0;
+    this.offset = this.frozen - this.clock.cycles;
+  }
+
+  private updateCounting(): void {
+    const now = this.debug.traceEnabled && (this.ctrl & 1) !== 0;
+    if (now === this.counting) return;
+    const value = this.cycleCount;
+    this.counting = now;
+    this.cycleCount = value;
+  }
+
+  readWord(offset: number): number {
+    switch (offset) {
+      case DwtReg.Ctrl:
+        return (CTRL_NUMCOMP | this.ctrl) >>> 0;
+      case DwtReg.Cyccnt:
+        return this.cycleCount;
+      case DwtReg.Lsr:
+        return this.locked ? 0x3 : 0x1;
+      default:
+        return 0;
+    }
+  }
+
+  writeWord(offset: number, value: number): void {
+    if (offset === DwtReg.Lar) {
+      this.locked = value >>> 0 !== DWT_LOCK_KEY;
+      return;
+    }
+    if (this.locked) return;
+    switch (offset) {
+      case DwtReg.Ctrl:
+        this.ctrl = value & CTRL_WRITABLE;
+        this.updateCounting();
+        return;
+      case DwtReg.Cyccnt:
+        this.cycleCount = value;
+        return;
+      default:
+        return;
+    }
+  }
+}

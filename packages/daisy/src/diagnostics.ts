@@ -1,0 +1,93 @@
+import type { SymbolTable } from '@seedsim/elf';
+
+/** A broken rule, located: what fired, when, in which code, on which data (DESIGN.md principle 6). */
+export interface RuleEvent {
+  rule: string;
+  cycle: number;
+  pc: number;
+  /** `function+0xoffset` of the PC. */
+  location: string;
+  address: number;
+  /** The data symbol the address falls in (`symbol+0xoffset`), or the hex address. */
+  dataSymbol: string;
+  isWrite: boolean;
+  detail: string;
+  /** Innermost first. */
+  callStack: string[];
+  /** How many times the same rule fired at the same PC on the same symbol (reported once). */
+  count: number;
+}
+
+export interface UnmodelledAccess {
+  register: string;
+  isWrite: boolean;
+  value: number;
+  pc: number;
+  location: string;
+  cycle: number;
+}
+
+function hex(n: number): string {
+  return `0x${(n >>> 0).toString(16).padStart(8, '0')}`;
+}
+
+/**
+ * Collects rule events with their context and folds repeats (same rule, PC and data symbol) into a count,
+ * so a loop touching SDRAM before init reports once, not a million times.
+ */
+export class RuleLog {
+  readonly events: RuleEvent[] = [];
+  private readonly index = new Map<string, RuleEvent>();
+  readonly unmodelled: UnmodelledAccess[] = [];
+  private readonly unmodelledSeen = new Set<string>();
+
+  constructor(
+    private readonly symbols: SymbolTable,
+    private readonly onNew: ((event: RuleEvent) => void) | null = null,
+  ) {}
+
+  record(rule: string, address: number, isWrite: boolean, detail: string, pc: number, cycle: number, callStack: string[]): RuleEvent {
+    const dataSymbol = this.symbols.lookup(address);
+    const key = `${rule}|${pc}|${dataSymbol ? dataSymbol.name : hex(address & ~0x1f)}`;
+    const old = this.index.get(key);
+    if (old) {
+      old.count++;
+      return old;
+    }
+    const event: RuleEvent = {
+      rule,
+      cycle,
+      pc,
+      location: this.symbols.describe(pc),
+      address: address >>> 0,
+      dataSymbol: this.symbols.describe(address),
+      isWrite,
+      detail,
+      callStack,
+      count: 1,
+    };
+    this.index.set(key, event);
+    this.events.push(event);
+    this.onNew?.(event);
+    return event;
+  }
+
+  recordUnmodelled(register: string, isWrite: boolean, value: number, pc: number, cycle: number): UnmodelledAccess | null {
+    const key = `${register}|${isWrite}`;
+    if (this.unmodelledSeen.has(key)) return null;
+    this.unmodelledSeen.add(key);
+    const access = { register, isWrite, value: value >>> 0, pc, location: this.symbols.describe(pc), cycle };
+    this.unmodelled.push(access);
+    return access;
+  }
+}
+
+/** One event as a few lines of text for the terminal. */
+export function formatRuleEvent(e: RuleEvent): string {
+  const lines = [
+    `rule ${e.rule} at cycle ${e.cycle}: ${e.isWrite ? 'write to' : 'read of'} ${e.dataSymbol} (${hex(e.address)}) by ${e.location} (pc ${hex(e.pc)})${e.count > 1 ? ` ×${e.count}` : ''}`,
+    `  ${e.detail}`,
+  ];
+  if (e.callStack.length > 0) lines.push(`  call stack: ${e.callStack.join(' ← ')}`);
+  return lines.join('\n');
+}

@@ -1,0 +1,268 @@
+import { InsnClass, Outcome, type CpuState, type CycleModel, type TimingInfo } from '@seedsim/core';
+import type { ElfSymbol, SymbolTable } from '@seedsim/elf';
+
+const LR_BIT = 1 << 14;
+const MAX_DEPTH = 4096;
+const FRAME_CALL = 0;
+const FRAME_EXCEPTION = 1;
+
+export interface FunctionProfile {
+  name: string;
+  address: number;
+  /** Cycles spent in the function's own instructions. */
+  exclusive: number;
+  /** Cycles from entry to return, callees included (outermost activation only, so recursion is not double counted). */
+  inclusive: number;
+  calls: number;
+}
+
+/** A completed activation the bench cares about: an exception handler run or a watched function call. */
+export type CompletionListener = (cycles: number, id: number) => void;
+
+/**
+ * A CycleModel decorator that keeps a shadow call stack and charges each instruction's cycles to the
+ * function it belongs to (exclusive) and to every function on the stack (inclusive). Calls are BL/BLX,
+ * returns a taken indirect branch to the address a call pushed; exception entry and return push and pop
+ * exception frames. It reads the core's state only at calls, returns and exceptions, so its cost per
+ * instruction is a few array operations. The call stack also names where a rule fired.
+ */
+export class Profiler implements CycleModel {
+  /** Cycles seen so far (sum of what the inner model charged). */
+  total = 0;
+  private readonly functionIds = new Map<ElfSymbol | undefined, number>();
+  private readonly functions: FunctionProfile[] = [];
+  private exclusive = new Float64Array(64);
+  private inclusive = new Float64Array(64);
+  private calls = new Float64Array(64);
+  private activeCount = new Int32Array(64);
+
+  private readonly frameFn = new Int32Array(MAX_DEPTH);
+  private readonly frameKind = new Uint8Array(MAX_DEPTH);
+  private readonly frameReturn = new Float64Array(MAX_DEPTH);
+  private readonly frameStart = new Float64Array(MAX_DEPTH);
+  private readonly frameException = new Int32Array(MAX_DEPTH);
+  private depth = 0;
+  private currentFn: number;
+  private pendingException = false;
+  private readonly entryExitFn: number;
+  private readonly sleepFn: number;
+
+  private readonly exceptionListeners = new Map<number, CompletionListener[]>();
+  private readonly functionListeners = new Map<number, CompletionListener[]>();
+  /** Indirect calls (BLX register) made from inside an exception handler: callee id → inclusive cycles. */
+  readonly indirectCallees = new Map<number, number>();
+
+  constructor(
+    readonly inner: CycleModel,
+    private readonly state: CpuState,
+    private readonly symbols: SymbolTable,
+  ) {
+    this.currentFn = this.idForAddress(state.r[15]);
+    this.entryExitFn = this.idForPseudo('[exception entry/exit]');
+    this.sleepFn = this.idForPseudo('[sleep]');
+    this.frameFn[0] = this.currentFn;
+  }
+
+  dataAccess(addr: number, bytes: number, isWrite: boolean): void {
+    this.inner.dataAccess(addr, bytes, isWrite);
+  }
+
+  retire(pc: number, info: TimingInfo, outcome: number): number {
+    if (this.pendingException) this.resolveException(pc);
+    const cycles = this.inner.retire(pc, info, outcome);
+    this.total += cycles;
+    this.exclusive[this.currentFn] += cycles;
+    if (outcome & Outcome.BranchTaken) {
+      const cls = info.cls;
+      if (cls === InsnClass.Call || (cls === InsnClass.BranchIndirect && info.writeMask & LR_BIT)) {
+        this.pushCall(pc + info.size, cls === InsnClass.BranchIndirect);
+      } else if (this.depth > 0 && this.frameKind[this.depth] === FRAME_CALL && (this.state.r[15] & ~1) === this.frameReturn[this.depth]) {
+        this.pop();
+      }
+    }
+    return cycles;
+  }
+
+  exception(kind: 'entry' | 'return' | 'tail-chain', fpFrame: boolean): number {
+    const cycles = this.inner.exception(kind, fpFrame);
+    if (kind === 'return' || kind === 'tail-chain') {
+      while (this.depth > 0 && this.frameKind[this.depth] !== FRAME_EXCEPTION) this.pop();
+      if (this.depth > 0) {
+        this.total += cycles;
+        this.exclusive[this.entryExitFn] += cycles;
+        this.pop();
+      }
+      if (kind === 'tail-chain') this.pushException();
+    } else {
+      this.pushException();
+      this.total += cycles;
+      this.exclusive[this.entryExitFn] += cycles;
+    }
+    return cycles;
+  }
+
+  idle(cycles: number): void {
+    this.inner.idle?.(cycles);
+    this.total += cycles;
+    this.exclusive[this.sleepFn] += cycles;
+  }
+
+  /** Calls `listener(cycles)` each time a handler of exception number `exceptionNumber` returns. */
+  onExceptionComplete(exceptionNumber: number, listener: CompletionListener): void {
+    const list = this.exceptionListeners.get(exceptionNumber) ?? [];
+    list.push(listener);
+    this.exceptionListeners.set(exceptionNumber, list);
+  }
+
+  /** Calls `listener(cycles)` each time the function `symbol` returns (outermost activation). */
+  onFunctionComplete(symbol: ElfSymbol, listener: CompletionListener): void {
+    const id = this.idForSymbol(symbol);
+    const list = this.functionListeners.get(id) ?? [];
+    list.push(listener);
+    this.functionListeners.set(id, list);
+  }
+
+  functionName(id: number): string {
+    return this.functions[id]?.name ?? '?';
+  }
+
+  symbolOf(id: number): ElfSymbol | undefined {
+    for (const [symbol, fid] of this.functionIds) if (fid === id) return symbol;
+    return undefined;
+  }
+
+  /** Function names from the innermost frame out, with exception frames marked. */
+  callStack(): string[] {
+    const names: string[] = [];
+    for (let d = this.depth; d >= 0; d--) {
+      const name = this.functions[this.frameFn[d]].name;
+      names.push(this.frameKind[d] === FRAME_EXCEPTION && d > 0 ? `${name} (exception ${this.frameException[d]})` : name);
+    }
+    return names;
+  }
+
+  /** Per-function totals so far (copies). */
+  profile(): FunctionProfile[] {
+    return this.functions.map((f, id) => ({ ...f, exclusive: this.exclusive[id], inclusive: this.inclusive[id] + this.openInclusive(id), calls: this.calls[id] }));
+  }
+
+  /** Clears the totals (the call stack stays). */
+  resetTotals(): void {
+    this.exclusive.fill(0);
+    this.inclusive.fill(0);
+    this.calls.fill(0);
+    for (let d = 0; d <= this.depth; d++) this.frameStart[d] = this.total;
+    this.indirectCallees.clear();
+  }
+
+  private openInclusive(id: number): number {
+    for (let d = 0; d <= this.depth; d++) if (this.frameFn[d] === id) return this.total - this.frameStart[d];
+    return 0;
+  }
+
+  private pushCall(returnAddress: number, indirect: boolean): void {
+    const d = this.push(FRAME_CALL, this.idForAddress(this.state.r[15]));
+    this.frameReturn[d] = returnAddress & ~1;
+    this.frameException[d] = indirect && this.insideException() ? -1 : 0;
+  }
+
+  private pushException(): void {
+    const d = this.push(FRAME_EXCEPTION, this.entryExitFn);
+    this.frameException[d] = 0;
+    this.pendingException = true;
+  }
+
+  private resolveException(pc: number): void {
+    this.pendingException = false;
+    const d = this.depth;
+    const fn = this.idForAddress(pc);
+    this.frameFn[d] = fn;
+    this.frameException[d] = this.state.ipsr;
+    this.activeCount[fn]++;
+    this.calls[fn]++;
+    this.currentFn = fn;
+  }
+
+  private insideException(): boolean {
+    for (let d = this.depth - 1; d > 0; d--) if (this.frameKind[d] === FRAME_EXCEPTION) return true;
+    return false;
+  }
+
+  private push(kind: number, fn: number): number {
+    if (this.depth + 1 >= MAX_DEPTH) {
+      // A runaway recursion or a call pattern we misread: drop the oldest half rather than grow without bound.
+      this.frameFn.copyWithin(1, MAX_DEPTH / 2);
+      this.frameKind.copyWithin(1, MAX_DEPTH / 2);
+      this.frameReturn.copyWithin(1, MAX_DEPTH / 2);
+      this.frameStart.copyWithin(1, MAX_DEPTH / 2);
+      this.frameException.copyWithin(1, MAX_DEPTH / 2);
+      this.depth -= MAX_DEPTH / 2 - 1;
+    }
+    const d = ++this.depth;
+    this.frameKind[d] = kind;
+    this.frameFn[d] = fn;
+    this.frameStart[d] = this.total;
+    if (kind === FRAME_CALL) {
+      this.activeCount[fn]++;
+      this.calls[fn]++;
+    }
+    this.currentFn = fn;
+    return d;
+  }
+
+  private pop(): void {
+    const d = this.depth;
+    const fn = this.frameFn[d];
+    const cycles = this.total - this.frameStart[d];
+    if (--this.activeCount[fn] <= 0) {
+      this.activeCount[fn] = 0;
+      this.inclusive[fn] += cycles;
+    }
+    if (this.frameKind[d] === FRAME_EXCEPTION) {
+      const listeners = this.exceptionListeners.get(this.frameException[d]);
+      if (listeners) for (const l of listeners) l(cycles, fn);
+    } else {
+      const listeners = this.functionListeners.get(fn);
+      if (listeners && this.activeCount[fn] === 0) for (const l of listeners) l(cycles, fn);
+      if (this.frameException[d] === -1) this.indirectCallees.set(fn, (this.indirectCallees.get(fn) ?? 0) + cycles);
+    }
+    this.depth = d - 1;
+    this.currentFn = this.frameFn[this.depth];
+  }
+
+  private idForAddress(address: number): number {
+    return this.idForSymbol(this.symbols.lookup(address & ~1));
+  }
+
+  private idForSymbol(symbol: ElfSymbol | undefined): number {
+    let id = this.functionIds.get(symbol);
+    if (id === undefined) {
+      id = this.addFunction(symbol ? symbol.name : '[unknown code]', symbol ? symbol.address : 0);
+      this.functionIds.set(symbol, id);
+    }
+    return id;
+  }
+
+  private idForPseudo(name: string): number {
+    return this.addFunction(name, 0);
+  }
+
+  private addFunction(name: string, address: number): number {
+    const id = this.functions.length;
+    this.functions.push({ name, address, exclusive: 0, inclusive: 0, calls: 0 });
+    if (id >= this.exclusive.length) {
+      const grow = (a: Float64Array) => {
+        const b = new Float64Array(a.length * 2);
+        b.set(a);
+        return b;
+      };
+      this.exclusive = grow(this.exclusive);
+      this.inclusive = grow(this.inclusive);
+      this.calls = grow(this.calls);
+      const active = new Int32Array(this.activeCount.length * 2);
+      active.set(this.activeCount);
+      this.activeCount = active;
+    }
+    return id;
+  }
+}

@@ -1,0 +1,3 @@
+import type { Template } from './template.js';
+
+export const FP_TEMPLATES: Template[] = [];

@@ -1,0 +1,301 @@
+/**
+ * The lock-step comparator: the same stream, initial registers and memory go to Unicorn and to the
+ * core under test; both execute one instruction at a time and the register files (r0–r15, APSR
+ * N Z C V Q GE, EPSR IT/T, s0–s31, FPSCR) and the scratch memory are compared after each step.
+ *
+ * Step granularity: Unicorn 2.0.1 executes an IT instruction and its whole conditional block as one
+ * count=1 step (measured: see unicorn.ts `step`), so after an IT the core is stepped until its ITSTATE
+ * is clear again (at most four more instructions) and the states are compared then.
+ */
+import type { CpuState } from '@seedsim/core';
+import { Rng } from './generate/rng.js';
+import { StreamGenerator, type Block } from './generate/stream.js';
+import type { StreamItem } from './generate/item.js';
+import { CODE_BASE, CODE_SIZE, SCRATCH_BASE, SCRATCH_SIZE } from './generate/layout.js';
+import { SNAP_FPSCR, SNAP_S0, SNAP_XPSR, Unicorn, type MappedRegion } from './unicorn.js';
+import { UC_ARM_REG } from './unicorn-consts.js';
+import type { CoreFactory, CoreUnderTest } from './core-under-test.js';
+import type { AccessRecord } from './recording-bus.js';
+import { randomInitialState, type InitialState } from './initial-state.js';
+
+export interface LockstepOptions {
+  seed: number;
+  core: CoreFactory;
+  fp?: boolean;
+  /** Only this instruction class (generate/stream.ts classNames). */
+  only?: string;
+  blockLength?: number;
+  /** Mismatches kept with full detail (the rest are only counted). Default 10. */
+  maxReports?: number;
+}
+
+/** A register file in comparable form. */
+export interface StateView {
+  r: number[];
+  /** APSR as MRS reads it: N Z C V Q (31:27), GE (19:16). */
+  apsr: number;
+  /** EPSR: T (24), IT (26:25, 15:10). */
+  epsr: number;
+  fpscr: number;
+  s: number[];
+}
+
+export interface Mismatch {
+  /** Instructions executed before this step. */
+  index: number;
+  block: number;
+  pc: number;
+  /** The instructions of the step (the IT instruction and its block count as one step). */
+  items: StreamItem[];
+  before: StateView;
+  unicorn: StateView;
+  core: StateView;
+  /** Names of the fields that differ ('r3', 'apsr.C', 's7', 'fpscr.IXC', 'mem 0x20008004'). */
+  differences: string[];
+  /** Scratch bytes that differ after the step: [address, unicorn byte, core byte]. */
+  memory: [number, number, number][];
+  /** Data accesses the core made (address, size, old value): what a reproducer must preload. */
+  accesses: AccessRecord[];
+  unicornError?: string;
+  coreError?: string;
+}
+
+export interface LockstepResult {
+  instructions: number;
+  mismatchCount: number;
+  mismatches: Mismatch[];
+  blocks: number;
+  /** Steps where both engines refused the instruction (a generator escape, not a core bug). */
+  bothFaulted: number;
+  /** Instructions executed per class. */
+  classCounts: Map<string, number>;
+}
+
+const APSR_MASK = 0xf80f0000;
+const EPSR_MASK = 0x0700fc00;
+
+/** FPSCR field names by bit, for difference reports (ARMv7-M ARM A2.5.3). */
+const FPSCR_BITS: [number, string][] = [
+  [31, 'N'], [30, 'Z'], [29, 'C'], [28, 'V'], [26, 'AHP'], [25, 'DN'], [24, 'FZ'], [23, 'RMode1'], [22, 'RMode0'],
+  [7, 'IDC'], [4, 'IXC'], [3, 'UFC'], [2, 'OFC'], [1, 'DZC'], [0, 'IOC'],
+];
+const APSR_BITS: [number, string][] = [[31, 'N'], [30, 'Z'], [29, 'C'], [28, 'V'], [27, 'Q'], [19, 'GE3'], [18, 'GE2'], [17, 'GE1'], [16, 'GE0']];
+
+export class Lockstep {
+  readonly unicorn: Unicorn;
+  readonly core: CoreUnderTest;
+  private readonly ucCode: MappedRegion;
+  private readonly ucScratch: MappedRegion;
+  private readonly coreCode: Uint8Array;
+  private readonly coreScratch: Uint8Array;
+  private readonly ucScratch32: Uint32Array;
+  private readonly coreScratch32: Uint32Array;
+  private readonly rng: Rng;
+  private readonly generator: StreamGenerator;
+  private readonly fp: boolean;
+  private readonly maxReports: number;
+  private readonly init: InitialState = { r: new Uint32Array(16), apsr: 0, fpscr: 0, s: new Uint32Array(32) };
+  private readonly beforeR = new Uint32Array(16);
+  private readonly beforeS = new Uint32Array(32);
+  private beforeApsr = 0;
+  private beforeEpsr = 0;
+  private beforeFpscr = 0;
+
+  constructor(options: LockstepOptions) {
+    this.fp = !!options.fp;
+    this.maxReports = options.maxReports ?? 10;
+    this.rng = new Rng(options.seed);
+    this.generator = new StreamGenerator(new Rng(options.seed ^ 0x5eed5117), { fp: this.fp, only: options.only, blockLength: options.blockLength });
+    this.unicorn = new Unicorn();
+    this.ucCode = this.unicorn.map(CODE_BASE, CODE_SIZE);
+    this.ucScratch = this.unicorn.map(SCRATCH_BASE, SCRATCH_SIZE);
+    this.core = options.core([
+      { base: CODE_BASE, size: CODE_SIZE },
+      { base: SCRATCH_BASE, size: SCRATCH_SIZE },
+    ]);
+    const find = (base: number): Uint8Array => {
+      const range = this.core.memory.find((m) => m.base === base);
+      if (!range) throw new Error(`the core under test has no memory at 0x${base.toString(16)}`);
+      return range.bytes;
+    };
+    this.coreCode = find(CODE_BASE);
+    this.coreScratch = find(SCRATCH_BASE);
+    this.ucScratch32 = new Uint32Array(this.ucScratch.bytes.buffer, this.ucScratch.bytes.byteOffset, SCRATCH_SIZE / 4);
+    this.coreScratch32 = new Uint32Array(this.coreScratch.buffer, this.coreScratch.byteOffset, SCRATCH_SIZE / 4);
+    // Both memories start with the same random bytes.
+    for (let i = 0; i < CODE_SIZE; i += 4) this.putWord(this.ucCode.bytes, this.coreCode, i, this.rng.u32());
+    for (let i = 0; i < SCRATCH_SIZE; i += 4) this.putWord(this.ucScratch.bytes, this.coreScratch, i, this.rng.interesting32());
+  }
+
+  close(): void {
+    this.unicorn.close();
+    (this.core as { close?: () => void }).close?.();
+  }
+
+  /** Runs at least `count` instructions (finishing the step in progress). */
+  run(count: number, progress?: (instructions: number, mismatches: number) => void): LockstepResult {
+    const result: LockstepResult = { instructions: 0, mismatchCount: 0, mismatches: [], blocks: 0, bothFaulted: 0, classCounts: new Map() };
+    const state = this.core.state;
+    const uc = this.unicorn;
+    let nextProgress = 10_000;
+    while (result.instructions < count) {
+      const block = this.generator.nextBlock();
+      result.blocks++;
+      this.loadBlock(block);
+      const byAddress = new Map<number, number>();
+      block.items.forEach((item, i) => byAddress.set(item.address, i));
+      let guard = 0;
+      while (state.r[15] !== block.end && result.instructions < count) {
+        if (++guard > 4 * block.items.length) throw new Error(`block ${result.blocks} does not reach its end (pc 0x${state.r[15].toString(16)}): generator bug`);
+        const pc = state.r[15];
+        const itemIndex = byAddress.get(pc);
+        if (itemIndex === undefined) {
+          throw new Error(`the core is at 0x${pc.toString(16)}, not at an instruction of block ${result.blocks}`);
+        }
+        this.saveBefore(state);
+        this.core.bus?.clearRecords();
+        const ucErr = uc.step(pc);
+        let coreError: string | undefined;
+        let executed = 0;
+        try {
+          this.core.step();
+          executed++;
+          while (state.itState !== 0 && executed < 5) {
+            this.core.step();
+            executed++;
+          }
+        } catch (error) {
+          coreError = error instanceof Error ? error.message : String(error);
+          executed++;
+        }
+        const item = block.items[itemIndex];
+        const group = item.group;
+        result.classCounts.set(group, (result.classCounts.get(group) ?? 0) + executed);
+        const instructionsBefore = result.instructions;
+        result.instructions += executed;
+        const regs = uc.snapshot();
+        const unicornError = ucErr !== 0 ? uc.errorText(ucErr) : undefined;
+        if (unicornError !== undefined && coreError !== undefined) {
+          result.bothFaulted++;
+          break; // both refused it: start a new block
+        }
+        const checkMemory = item.writesMemory || item.template === 't16-it';
+        if (unicornError !== undefined || coreError !== undefined || !this.sameRegisters(regs, state) || (checkMemory && !this.sameScratch())) {
+          result.mismatchCount++;
+          if (result.mismatches.length < this.maxReports) {
+            const items = block.items.slice(itemIndex, itemIndex + executed).filter((x) => !x.isData);
+            result.mismatches.push(this.describe(instructionsBefore, result.blocks, pc, items, regs, state, unicornError, coreError));
+          }
+          this.coreScratch.set(this.ucScratch.bytes);
+          break; // the engines disagree: resynchronise on a new block
+        }
+        if (progress && result.instructions >= nextProgress) {
+          progress(result.instructions, result.mismatchCount);
+          nextProgress += 10_000;
+        }
+      }
+      if (state.r[15] === block.end && !this.sameScratch()) {
+        // Stores are checked as they happen; this end-of-block check catches anything else.
+        result.mismatchCount++;
+        this.coreScratch.set(this.ucScratch.bytes);
+      }
+    }
+    return result;
+  }
+
+  private putWord(a: Uint8Array, b: Uint8Array, offset: number, value: number): void {
+    for (let k = 0; k < 4; k++) a[offset + k] = b[offset + k] = (value >>> (8 * k)) & 0xff;
+  }
+
+  /** New code in both memories, a refreshed random window of scratch, a fresh random register state. */
+  private loadBlock(block: Block): void {
+    const at = block.start - CODE_BASE;
+    this.ucCode.bytes.set(block.code, at);
+    this.coreCode.set(block.code, at);
+    this.unicorn.flushTranslations();
+    this.core.codeChanged();
+    const window = this.rng.below(SCRATCH_SIZE / 1024) * 1024;
+    for (let i = 0; i < 1024; i += 4) this.putWord(this.ucScratch.bytes, this.coreScratch, window + i, this.rng.interesting32());
+    randomInitialState(this.rng, this.fp, this.init);
+    const init = this.init;
+    const uc = this.unicorn;
+    const state = this.core.state;
+    for (let i = 0; i < 15; i++) {
+      uc.writeCore(i, init.r[i]);
+      state.r[i] = init.r[i];
+    }
+    state.r[15] = block.start;
+    uc.writeReg(UC_ARM_REG.XPSR_NZCVQG, init.apsr);
+    state.apsr = init.apsr;
+    state.itState = 0;
+    state.thumb = 1;
+    uc.writeReg(UC_ARM_REG.FPSCR, init.fpscr);
+    state.fpscr = init.fpscr;
+    for (let i = 0; i < 32; i++) {
+      uc.writeReg(UC_ARM_REG.S0 + i, init.s[i]);
+      state.s[i] = init.s[i];
+    }
+    state.exclusiveAddress = -1;
+  }
+
+  private saveBefore(state: CpuState): void {
+    this.beforeR.set(state.r);
+    this.beforeS.set(state.s);
+    this.beforeApsr = state.apsr;
+    this.beforeEpsr = state.epsr;
+    this.beforeFpscr = state.fpscr;
+  }
+
+  private sameRegisters(regs: Uint32Array, state: CpuState): boolean {
+    const r = state.r;
+    for (let i = 0; i < 16; i++) if (regs[i] !== r[i]) return false;
+    const xpsr = regs[SNAP_XPSR];
+    if (((xpsr & APSR_MASK) >>> 0) !== state.apsr) return false;
+    if (((xpsr & EPSR_MASK) >>> 0) !== state.epsr) return false;
+    if (regs[SNAP_FPSCR] !== state.fpscr >>> 0) return false;
+    const s = state.s;
+    for (let i = 0; i < 32; i++) if (regs[SNAP_S0 + i] !== s[i]) return false;
+    return true;
+  }
+
+  private sameScratch(): boolean {
+    const a = this.ucScratch32;
+    const b = this.coreScratch32;
+    for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+    return true;
+  }
+
+  private describe(
+    index: number,
+    block: number,
+    pc: number,
+    items: StreamItem[],
+    regs: Uint32Array,
+    state: CpuState,
+    unicornError: string | undefined,
+    coreError: string | undefined,
+  ): Mismatch {
+    const before: StateView = { r: [...this.beforeR], apsr: this.beforeApsr, epsr: this.beforeEpsr, fpscr: this.beforeFpscr, s: [...this.beforeS] };
+    const xpsr = regs[SNAP_XPSR];
+    const unicorn: StateView = {
+      r: [...regs.subarray(0, 16)],
+      apsr: (xpsr & APSR_MASK) >>> 0,
+      epsr: (xpsr & EPSR_MASK) >>> 0,
+      fpscr: regs[SNAP_FPSCR],
+      s: [...regs.subarray(SNAP_S0, SNAP_S0 + 32)],
+    };
+    const core: StateView = { r: [...state.r], apsr: state.apsr, epsr: state.epsr, fpscr: state.fpscr >>> 0, s: [...state.s] };
+    const differences: string[] = [];
+    for (let i = 0; i < 16; i++) if (unicorn.r[i] !== core.r[i]) differences.push(`r${i}`);
+    for (const [bit, name] of APSR_BITS) if (((unicorn.apsr ^ core.apsr) >>> bit) & 1) differences.push(`apsr.${name}`);
+    if (unicorn.epsr !== core.epsr) differences.push('epsr');
+    for (const [bit, name] of FPSCR_BITS) if (((unicorn.fpscr ^ core.fpscr) >>> bit) & 1) differences.push(`fpscr.${name}`);
+    for (let i = 0; i < 32; i++) if (unicorn.s[i] !== core.s[i]) differences.push(`s${i}`);
+    const memory: [number, number, number][] = [];
+    const a = this.ucScratch.bytes;
+    const b = this.coreScratch;
+    for (let i = 0; i < SCRATCH_SIZE && memory.length < 16; i++) if (a[i] !== b[i]) memory.push([SCRATCH_BASE + i, a[i], b[i]]);
+    if (memory.length > 0) differences.push(...memory.slice(0, 4).map(([addr]) => `mem 0x${addr.toString(16)}`));
+    return { index, block, pc, items, before, unicorn, core, differences, memory, accesses: this.core.bus?.records() ?? [], unicornError, coreError };
+  }
+}

@@ -1,0 +1,37 @@
+/**
+ * A second Unicorn dressed as a core under test. It checks the oracle itself: Unicorn against Unicorn
+ * must agree on every instruction, and a deliberately corrupted wrapper around it must be caught.
+ */
+import { CpuState } from '@seedsim/core';
+import type { CoreFactory, CoreUnderTest } from './core-under-test.js';
+import { SNAP_FPSCR, SNAP_S0, SNAP_XPSR, Unicorn } from './unicorn.js';
+import { UC_ARM_REG } from './unicorn-consts.js';
+
+export function unicornCoreFactory(): CoreFactory {
+  return (layout) => {
+    const uc = new Unicorn();
+    const memory = layout.map(({ base, size }) => ({ base, bytes: uc.map(base, size).bytes }));
+    const state = new CpuState();
+    const core: CoreUnderTest & { close(): void } = {
+      state,
+      memory,
+      step: () => {
+        for (let i = 0; i < 15; i++) uc.writeCore(i, state.r[i]);
+        uc.writeReg(UC_ARM_REG.XPSR_NZCVQG, state.apsr);
+        uc.writeReg(UC_ARM_REG.FPSCR, state.fpscr);
+        for (let i = 0; i < 32; i++) uc.writeReg(UC_ARM_REG.S0 + i, state.s[i]);
+        const err = uc.step(state.r[15]);
+        if (err !== 0) throw new Error(`unicorn core: ${uc.errorText(err)}`);
+        const regs = uc.snapshot();
+        for (let i = 0; i < 16; i++) state.r[i] = regs[i];
+        state.apsr = regs[SNAP_XPSR];
+        state.itState = ((regs[SNAP_XPSR] >>> 25) & 3) | (((regs[SNAP_XPSR] >>> 10) & 0x3f) << 2);
+        state.fpscr = regs[SNAP_FPSCR];
+        for (let i = 0; i < 32; i++) state.s[i] = regs[SNAP_S0 + i];
+      },
+      codeChanged: () => uc.flushTranslations(),
+      close: () => uc.close(),
+    };
+    return core;
+  };
+}

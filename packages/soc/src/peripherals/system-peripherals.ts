@@ -1,0 +1,63 @@
+import type { SocContext } from '@seedsim/core';
+import type { SystemBus } from '../system-bus.js';
+import { DAISY_OSCILLATORS, type Oscillators } from './clock-tree.js';
+import { Dbgmcu } from './dbgmcu.js';
+import { Exti } from './exti.js';
+import { Flash } from './flash.js';
+import { GPIO_PORT_NAMES, GpioPort, type GpioPortName } from './gpio.js';
+import { I2C_INSTANCES, I2cController, type I2cName } from './i2c.js';
+import { Pwr } from './pwr.js';
+import { Rcc } from './rcc.js';
+import { Rng } from './rng.js';
+import { Syscfg } from './syscfg.js';
+import { GENERAL_PURPOSE_TIMERS, GeneralPurposeTimer, type GeneralPurposeTimerName } from './tim.js';
+import { USART_INSTANCES, Usart, type UsartName } from './usart.js';
+
+/** The clock, power, GPIO, timer and serial peripherals of the STM32H750, created and mapped together. */
+export interface SystemPeripherals {
+  readonly rcc: Rcc;
+  readonly pwr: Pwr;
+  readonly flash: Flash;
+  readonly syscfg: Syscfg;
+  readonly dbgmcu: Dbgmcu;
+  readonly exti: Exti;
+  readonly rng: Rng;
+  readonly gpio: Readonly<Record<GpioPortName, GpioPort>>;
+  readonly timers: Readonly<Record<GeneralPurposeTimerName, GeneralPurposeTimer>>;
+  readonly i2c: Readonly<Record<I2cName, I2cController>>;
+  readonly usarts: Readonly<Record<UsartName, Usart>>;
+}
+
+export interface SystemPeripheralOptions {
+  readonly oscillators?: Oscillators;
+  readonly rngSeed?: number;
+}
+
+/** Creates RCC, PWR, FLASH, SYSCFG, DBGMCU, EXTI, RNG, GPIOA–K, TIM2–5, I2C1–4 and the U(S)ARTs and maps them on `bus`. */
+export function attachSystemPeripherals(bus: SystemBus, context: SocContext, options: SystemPeripheralOptions = {}): SystemPeripherals {
+  const rcc = new Rcc(context, options.oscillators ?? DAISY_OSCILLATORS);
+  const clocks = rcc.clockTree;
+  const gpio = Object.fromEntries(GPIO_PORT_NAMES.map((p) => [p, new GpioPort(context, p)])) as Record<GpioPortName, GpioPort>;
+  const timers = Object.fromEntries(
+    (Object.keys(GENERAL_PURPOSE_TIMERS) as GeneralPurposeTimerName[]).map((n) => [n, new GeneralPurposeTimer(context, n, clocks)]),
+  ) as Record<GeneralPurposeTimerName, GeneralPurposeTimer>;
+  const i2c = Object.fromEntries((Object.keys(I2C_INSTANCES) as I2cName[]).map((n) => [n, new I2cController(context, n)])) as Record<I2cName, I2cController>;
+  const usarts = Object.fromEntries((Object.keys(USART_INSTANCES) as UsartName[]).map((n) => [n, new Usart(context, n)])) as Record<UsartName, Usart>;
+  const set: SystemPeripherals = {
+    rcc,
+    pwr: new Pwr(context),
+    flash: new Flash(context, clocks),
+    syscfg: new Syscfg(context),
+    dbgmcu: new Dbgmcu(context),
+    exti: new Exti(context),
+    rng: new Rng(context, options.rngSeed),
+    gpio,
+    timers,
+    i2c,
+    usarts,
+  };
+  for (const device of [set.rcc, set.pwr, set.flash, set.syscfg, set.dbgmcu, set.exti, set.rng, ...Object.values(gpio), ...Object.values(timers), ...Object.values(i2c), ...Object.values(usarts)]) {
+    bus.mapDevice(device);
+  }
+  return set;
+}

@@ -1,0 +1,54 @@
+/**
+ * Names of the placement and init-order rules the SoC models report through SocContext.rule()
+ * (DESIGN.md principle 6). One constant per rule, with what breaking it means on real silicon.
+ */
+export const Rule = {
+  /** An SDRAM access before the FMC is clocked, enabled and the JEDEC init sequence has run. */
+  SdramBeforeInit: 'sdram-before-init',
+  /** A read of SDRAM bytes never written since power-on: the value is whatever the cells powered up with. */
+  SdramReadUninitialised: 'sdram-read-uninitialised',
+  /** The SDRAM mode register's CAS latency differs from FMC_SDCRx.CAS: reads sample the wrong beat. */
+  SdramCasMismatch: 'sdram-cas-mismatch',
+  /** A read of the QUADSPI window (0x9000_0000) while QUADSPI is not enabled in memory-mapped mode. */
+  QspiBeforeMapped: 'qspi-before-mapped',
+  /** A write to the QUADSPI window: memory-mapped mode is read-only, the write faults. */
+  QspiWrite: 'qspi-write',
+  /** A memory-mapped read beyond the flash size set in QUADSPI_DCR.FSIZE. */
+  QspiOutOfRange: 'qspi-out-of-range',
+  /** A quad-line flash command while the flash's QE bit is clear: IO2/IO3 are still WP#/HOLD#. */
+  QspiQuadWithoutQe: 'qspi-quad-without-qe',
+  /** A flash command other than a status read while a program/erase is in progress: the chip ignores it. */
+  QspiFlashBusy: 'qspi-flash-busy',
+  /** A program, erase or status write without a preceding WRITE ENABLE (0x06): the chip ignores it. */
+  QspiWriteNotEnabled: 'qspi-write-not-enabled',
+  /** A DMA1/DMA2 stream addressing ITCM or DTCM, which those masters cannot reach (AN4891 §2.4.3). */
+  DmaToTcm: 'dma-to-tcm',
+  /** A DMA1/DMA2 transfer that ended in a bus error (unmapped or unreachable address, refused access). */
+  DmaBusError: 'dma-bus-error',
+  /**
+   * Cache coherency (reported by the cache model from the DMA hooks, not by the SoC): DMA read memory
+   * whose newest data still sits dirty in the D-cache.
+   */
+  DmaReadDirtyCache: 'dma-read-dirty-cache',
+  /** Cache coherency (cache model): the CPU read a cached line that DMA has overwritten since it was filled. */
+  CpuReadStaleAfterDma: 'cpu-read-stale-after-dma',
+} as const;
+
+export type RuleName = (typeof Rule)[keyof typeof Rule];
+
+/** One line per rule for reports and `--help`. */
+export const RULE_EXPLANATIONS: Readonly<Record<RuleName, string>> = {
+  'sdram-before-init': 'SDRAM used before the FMC was clocked, enabled and the JEDEC init sequence ran (reads garbage, writes lost, or a bus error)',
+  'sdram-read-uninitialised': 'SDRAM read of bytes never written since power-on (random power-up contents)',
+  'sdram-cas-mismatch': 'SDRAM mode register CAS latency differs from FMC_SDCR.CAS (reads sample the wrong cycle)',
+  'qspi-before-mapped': 'QSPI window read before QUADSPI was enabled in memory-mapped mode (bus error)',
+  'qspi-write': 'write to the QSPI window, which is read-only in memory-mapped mode (bus error)',
+  'qspi-out-of-range': 'QSPI window access beyond the flash size programmed in QUADSPI_DCR.FSIZE (bus error)',
+  'qspi-quad-without-qe': 'quad-line flash command while the flash status register QE bit is 0 (data garbage)',
+  'qspi-flash-busy': 'flash command sent while a program or erase is in progress (ignored by the chip)',
+  'qspi-write-not-enabled': 'program/erase/status write without WRITE ENABLE first (ignored by the chip)',
+  'dma-to-tcm': 'DMA1/DMA2 stream addresses ITCM or DTCM, unreachable for them (transfer error, stream disabled)',
+  'dma-bus-error': 'DMA transfer ended in a bus error (TEIF set, stream disabled)',
+  'dma-read-dirty-cache': 'DMA read memory whose newest data is still dirty in the D-cache (clean before starting DMA)',
+  'cpu-read-stale-after-dma': 'CPU read a cached copy of memory that DMA has since overwritten (invalidate after DMA)',
+};

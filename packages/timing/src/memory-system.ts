@@ -1,0 +1,472 @@
+/**
+ * The Cortex-M7 memory side as the timing model sees it: TCMs, L1 I- and D-cache tags, the AXIM line
+ * fills (critical word first, streaming), uncached accesses per region, the store buffer, cache
+ * maintenance from the SCB (CacheOps) and the DMA coherency rules.
+ *
+ * Functional data never lives here: the bus holds the bytes. A stale or lost cache line is therefore
+ * reported as a rule (dma-read-dirty-cache, cpu-read-stale-cache), not reproduced.
+ */
+import type { CacheOps } from '@seedsim/core';
+import type { CycleAccounts } from './accounting.js';
+import { validateBusConfig, type BusTimingConfig } from './bus-config.js';
+import { LineState, SetAssociativeCache } from './cache.js';
+import { DEFAULT_ATTRIBUTE_SOURCE, MemAttr, isCachedData, type AttributeSource } from './memory-attributes.js';
+import type { MemoryParams } from './memory-params.js';
+import { QspiTiming } from './qspi-timing.js';
+import { REGION_COUNT, Region, regionOf } from './regions.js';
+import { SdramTiming } from './sdram-timing.js';
+import { WriteBuffer } from './write-buffer.js';
+
+/** `(rule, address, isWrite, detail)`; the board maps it to SocContext.rule. */
+export type RuleSink = (rule: string, address: number, isWrite: boolean, detail: string) => void;
+
+const ATTR_MEMO_SIZE = 256;
+/** Extra cycles of an unaligned load (JNK: +3 in the older slot, +4 in the younger). */
+const UNALIGNED_LOAD_PENALTY = 3;
+
+export class MemorySystem implements CacheOps {
+  readonly icache: SetAssociativeCache;
+  readonly dcache: SetAssociativeCache;
+  icacheEnabled = false;
+  dcacheEnabled = false;
+  /** Called on BPIALL. */
+  onBranchPredictorInvalidate: (() => void) | null = null;
+  /** Latest cycle the model told us about (for maintenance operations, which carry no time). */
+  now = 0;
+
+  private attributeSource: AttributeSource = DEFAULT_ATTRIBUTE_SOURCE;
+  private readonly memoKey = new Int32Array(ATTR_MEMO_SIZE).fill(-1);
+  private readonly memoAttr = new Int32Array(ATTR_MEMO_SIZE);
+
+  // Latencies per region in CPU cycles (configure()).
+  private readonly readCritical = new Float64Array(REGION_COUNT);
+  private readonly fillTotal = new Float64Array(REGION_COUNT);
+  private readonly writeDrain = new Float64Array(REGION_COUNT);
+  private readonly lineWriteback = new Float64Array(REGION_COUNT);
+  private readonly sdram: SdramTiming;
+  private readonly qspi: QspiTiming;
+  readonly storeBuffer: WriteBuffer;
+
+  // The linefill in flight or last completed on AXIM (one at a time): global line number (address >>> 5).
+  private fillLine = -1;
+  private fillFirstWord = 0;
+  private fillCriticalAt = 0;
+  private fillWordCycles = 0;
+  private fillEnd = 0;
+  private readonly wordsPerLine: number;
+  private readonly lineShift: number;
+
+  // Instruction fetch: last 64-bit fetch granule looked up.
+  private lastFetchGranule = -1;
+  /** Region of the instruction last passed to {@link fetch}. */
+  lastFetchRegion: Region = Region.Other;
+
+  config: BusTimingConfig;
+
+  constructor(
+    config: BusTimingConfig,
+    private readonly params: MemoryParams,
+    private readonly accounts: CycleAccounts,
+    private readonly onRule: RuleSink,
+  ) {
+    this.icache = new SetAssociativeCache(params.icache);
+    this.dcache = new SetAssociativeCache(params.dcache);
+    if (params.icache.lineBytes !== params.dcache.lineBytes) throw new Error('I- and D-cache line sizes must match');
+    this.lineShift = this.dcache.lineShift;
+    this.wordsPerLine = params.dcache.lineBytes / 4;
+    this.sdram = new SdramTiming(params.sdramOpenPage);
+    this.qspi = new QspiTiming(params.qspiFifoBytes);
+    this.storeBuffer = new WriteBuffer(params.storeBufferDepth);
+    this.config = config;
+    this.configure(config);
+  }
+
+  /** Recomputes every latency from the firmware's clocks and controller settings. */
+  configure(config: BusTimingConfig): void {
+    validateBusConfig(config);
+    this.config = config;
+    const p = this.params;
+    const cpu = config.cpuHz;
+    const axi = cpu / config.axiHz;
+    const ahb = cpu / config.ahbHz;
+    const apb = cpu / config.apbHz;
+    const o = p.coreBusOverhead;
+    const lineBytes = p.dcache.lineBytes;
+    const axiBeats = lineBytes / 8; // 64-bit AXI
+    const ahbBeats = lineBytes / 4; // 32-bit AHB
+    const set = (r: Region, critical: number, total: number, write: number, writeback: number) => {
+      this.readCritical[r] = Math.ceil(critical);
+      this.fillTotal[r] = Math.ceil(total);
+      this.writeDrain[r] = Math.ceil(write);
+      this.lineWriteback[r] = Math.ceil(writeback);
+    };
+    set(Region.Itcm, 0, 0, p.storeRetireWord, 0);
+    set(Region.Dtcm, 0, 0, p.storeRetireWord, 0);
+    const axiCritical = o + p.axiSramReadBus * axi;
+    set(Region.AxiSram, axiCritical, axiCritical + (axiBeats - 1) * axi, o + p.axiWriteBus * axi, o + (p.axiWriteBus + axiBeats - 1) * axi);
+    const ahbCritical = o + (p.axiSramReadBus + p.ahbBridgeBus) * ahb;
+    const ahbWrite = o + (p.axiWriteBus + p.ahbBridgeBus) * ahb;
+    const ahbWriteback = o + (p.axiWriteBus + p.ahbBridgeBus + ahbBeats - 1) * ahb;
+    set(Region.D2Sram, ahbCritical, ahbCritical + (ahbBeats - 1) * ahb, ahbWrite, ahbWriteback);
+    set(Region.D3Sram, ahbCritical, ahbCritical + (ahbBeats - 1) * ahb, ahbWrite, ahbWriteback);
+    // Flash: one 256-bit array read of (LATENCY + 1) AXI clocks (RM0433 §4.3.8), then 64-bit beats.
+    const flashCritical = o + (p.flashOverheadBus + config.flashWaitStates + 1 + 1) * axi;
+    set(Region.Flash, flashCritical, flashCritical + (axiBeats - 1) * axi, o + p.axiWriteBus * axi, o + (p.axiWriteBus + axiBeats - 1) * axi);
+    const periph = o + (p.axiSramReadBus + p.ahbBridgeBus) * ahb + p.apbAccessCycles * apb;
+    const periphWrite = o + (p.axiWriteBus + p.ahbBridgeBus) * ahb + p.apbAccessCycles * apb;
+    set(Region.Peripheral, periph, periph, periphWrite, periphWrite);
+    set(Region.Other, periph, periph, periphWrite, periphWrite);
+    set(Region.Ppb, p.ppbAccessCycles, p.ppbAccessCycles, p.ppbAccessCycles, p.ppbAccessCycles);
+    // SDRAM and QSPI are priced per access from their controller state; these are only fallbacks.
+    set(Region.Sdram, axiCritical, axiCritical, o + p.axiWriteBus * axi, o + (p.axiWriteBus + axiBeats - 1) * axi);
+    set(Region.Qspi, axiCritical, axiCritical, o + p.axiWriteBus * axi, o + (p.axiWriteBus + axiBeats - 1) * axi);
+    this.sdram.configure(config.sdram, cpu, config.axiHz, p.fmcOverheadHclk);
+    this.qspi.configure(config.qspi, cpu, config.axiHz, p.qspiOverheadHclk);
+  }
+
+  /** Uses the MPU (or any other source) for memory attributes; call {@link attributesChanged} after MPU writes. */
+  setAttributeSource(source: AttributeSource | null): void {
+    this.attributeSource = source ?? DEFAULT_ATTRIBUTE_SOURCE;
+    this.attributesChanged();
+  }
+
+  attributesChanged(): void {
+    this.memoKey.fill(-1);
+  }
+
+  /** Attributes of the 32-byte granule holding `address` (the MPU's smallest region is 32 bytes, B3.5.8). */
+  attributes(address: number): number {
+    const key = (address >>> 5) | 0;
+    const i = key & (ATTR_MEMO_SIZE - 1);
+    if (this.memoKey[i] === key) return this.memoAttr[i];
+    const attr = this.attributeSource.attributes(address >>> 0, false);
+    this.memoKey[i] = key;
+    this.memoAttr[i] = attr;
+    return attr;
+  }
+
+  // ---------------------------------------------------------------- instruction side
+
+  /**
+   * The instruction at `pc` (`size` bytes) is needed at cycle `now`. Returns the cycles until it is
+   * available; accounts I-cache hits/misses and fetch stalls per region. The core fetches 64 bits at a
+   * time (TRM §1.2.3), so only a new 64-bit granule is looked up.
+   */
+  fetch(pc: number, size: number, now: number): number {
+    const granule = ((pc + size - 1) >>> 3) | 0;
+    if (granule === this.lastFetchGranule) return this.streamWait(pc, now, this.lastFetchRegion);
+    this.lastFetchGranule = granule;
+    const region = regionOf(pc);
+    this.lastFetchRegion = region;
+    if (region === Region.Itcm) return 0;
+    const a = this.accounts;
+    const addr = (granule << 3) >>> 0;
+    if (this.icacheEnabled && (this.attributes(addr) & (MemAttr.Cacheable | MemAttr.Device)) === MemAttr.Cacheable) {
+      const line = addr >>> this.lineShift;
+      if (this.icache.find(line) >= 0) {
+        a.icacheHits[region]++;
+        return this.streamWait(addr, now, region);
+      }
+      a.icacheMisses[region]++;
+      this.icache.allocate(line);
+      return this.startFill(addr, region, now);
+    }
+    a.uncached[region]++;
+    return this.uncachedRead(addr, 8, region, now);
+  }
+
+  // ---------------------------------------------------------------- data side
+
+  /** A load of `bytes` at `address` issued at `now`; returns the cycles until its data is available. */
+  load(address: number, bytes: number, now: number): number {
+    this.now = now;
+    const region = regionOf(address);
+    let stall = (address & (bytes - 1)) !== 0 ? UNALIGNED_LOAD_PENALTY : 0;
+    if (region === Region.Dtcm || region === Region.Itcm) return stall;
+    const a = this.accounts;
+    if (region === Region.Ppb) {
+      a.uncached[region]++;
+      return stall + this.readCritical[Region.Ppb] + this.storeBuffer.drainTime(now);
+    }
+    const attr = this.attributes(address);
+    if (this.dcacheEnabled && isCachedData(attr)) {
+      const line = (address >>> this.lineShift) | 0;
+      const slot = this.dcache.find(line);
+      if (slot >= 0) {
+        a.dcacheHits[region]++;
+        const state = this.dcache.state[slot];
+        if (state & LineState.Stale) {
+          this.dcache.state[slot] = state & ~LineState.Stale;
+          this.onRule(
+            'cpu-read-stale-cache',
+            address >>> 0,
+            false,
+            `D-cache hit on line 0x${hex((line << this.lineShift) >>> 0)} that a DMA wrote after it was cached; the CPU reads the old cached copy (invalidate the line, SCB_InvalidateDCache_by_Addr, after the DMA completes)`,
+          );
+        }
+        return stall + this.streamWait(address, now, region);
+      }
+      a.dcacheMisses[region]++;
+      this.dcache.allocate(line);
+      this.evicted(now);
+      return stall + this.startFill(address, region, now);
+    }
+    a.uncached[region]++;
+    // Device accesses stay in program order with the buffered stores before them (A3.7.1).
+    if (attr & MemAttr.Device) stall += this.storeBuffer.drainTime(now);
+    return stall + this.uncachedRead(address, bytes, region, now + stall);
+  }
+
+  /** A store of `bytes` at `address` issued at `now`; returns the cycles the pipeline stalls (store buffer full). */
+  store(address: number, bytes: number, now: number): number {
+    this.now = now;
+    const p = this.params;
+    const region = regionOf(address);
+    const unaligned = (address & (bytes - 1)) !== 0;
+    const retire = unaligned ? p.storeRetireUnaligned : bytes < 4 ? p.storeRetireNarrow : p.storeRetireWord;
+    if (region === Region.Dtcm || region === Region.Itcm) return this.storeBuffer.push(now, retire);
+    const a = this.accounts;
+    const attr = this.attributes(address);
+    if (this.dcacheEnabled && isCachedData(attr)) {
+      const line = (address >>> this.lineShift) | 0;
+      const slot = this.dcache.find(line);
+      const writeBack = (attr & MemAttr.WriteBack) !== 0;
+      if (slot >= 0) {
+        a.dcacheHits[region]++;
+        if (writeBack) {
+          this.dcache.state[slot] = (this.dcache.state[slot] | LineState.Dirty) & ~LineState.DirtyReported;
+          return this.storeBuffer.push(now, retire);
+        }
+        return this.storeBuffer.push(now, Math.max(retire, this.uncachedWriteCost(address, bytes, region, now)));
+      }
+      a.dcacheMisses[region]++;
+      if (writeBack && attr & MemAttr.WriteAllocate) {
+        const newSlot = this.dcache.allocate(line);
+        this.evicted(now);
+        this.dcache.state[newSlot] = LineState.Valid | LineState.Dirty;
+        // The store waits in the buffer for its line; the pipeline goes on (TRM §5.9, non-blocking).
+        const fill = this.startFill(address, region, now);
+        return this.storeBuffer.push(now, fill + retire);
+      }
+      return this.storeBuffer.push(now, this.uncachedWriteCost(address, bytes, region, now));
+    }
+    a.uncached[region]++;
+    return this.storeBuffer.push(now, this.uncachedWriteCost(address, bytes, region, now));
+  }
+
+  /** Cycles until all buffered stores have drained (DSB, Device reads). */
+  drainStores(now: number): number {
+    return this.storeBuffer.drainTime(now);
+  }
+
+  // ---------------------------------------------------------------- DMA coherency (called by the DMA model)
+
+  /** A DMA master read `bytes` at `address` from memory (not through the L1 cache). */
+  dmaRead(address: number, bytes: number): void {
+    const c = this.dcache;
+    const first = address >>> this.lineShift;
+    const last = (address + Math.max(bytes, 1) - 1) >>> this.lineShift;
+    for (let line = first; line <= last; line++) {
+      const slot = this.peek(line | 0);
+      if (slot < 0) continue;
+      const state = c.state[slot];
+      if ((state & (LineState.Dirty | LineState.DirtyReported)) === LineState.Dirty) {
+        c.state[slot] = state | LineState.DirtyReported;
+        this.onRule(
+          'dma-read-dirty-cache',
+          (line << this.lineShift) >>> 0,
+          false,
+          `DMA read of 0x${hex(address >>> 0)} while the D-cache holds a dirty copy of line 0x${hex((line << this.lineShift) >>> 0)}: the DMA reads stale memory; the CPU's write never reached it (clean the line, SCB_CleanDCache_by_Addr, before starting the DMA, or make the buffer non-cacheable)`,
+        );
+      }
+    }
+  }
+
+  /** A DMA master wrote `bytes` at `address` in memory. */
+  dmaWrite(address: number, bytes: number): void {
+    const c = this.dcache;
+    const first = address >>> this.lineShift;
+    const last = (address + Math.max(bytes, 1) - 1) >>> this.lineShift;
+    for (let line = first; line <= last; line++) {
+      const slot = this.peek(line | 0);
+      if (slot >= 0) c.state[slot] |= LineState.Stale;
+    }
+  }
+
+  private peek(line: number): number {
+    const c = this.dcache;
+    const base = (line & (c.sets - 1)) * c.ways;
+    for (let w = 0; w < c.ways; w++) if (c.tags[base + w] === line) return base + w;
+    return -1;
+  }
+
+  // ---------------------------------------------------------------- CacheOps (SCB, B2.2.7)
+
+  setEnabled(icache: boolean, dcache: boolean): void {
+    this.icacheEnabled = icache;
+    this.dcacheEnabled = dcache;
+    this.lastFetchGranule = -1;
+  }
+
+  invalidateInstructionAll(): void {
+    this.icache.invalidateAll();
+    this.lastFetchGranule = -1;
+  }
+
+  invalidateInstructionByAddress(addr: number): void {
+    const slot = this.icache.find((addr >>> this.lineShift) | 0);
+    if (slot >= 0) this.icache.invalidateSlot(slot);
+    this.lastFetchGranule = -1;
+  }
+
+  invalidateDataByAddress(addr: number): void {
+    const slot = this.peek((addr >>> this.lineShift) | 0);
+    if (slot >= 0) this.dcache.invalidateSlot(slot);
+  }
+
+  invalidateDataBySetWay(value: number): void {
+    const slot = this.setWaySlot(value);
+    if (slot >= 0) this.dcache.invalidateSlot(slot);
+  }
+
+  cleanDataByAddress(addr: number): void {
+    this.clean(this.peek((addr >>> this.lineShift) | 0));
+  }
+
+  cleanDataBySetWay(value: number): void {
+    this.clean(this.setWaySlot(value));
+  }
+
+  cleanInvalidateDataByAddress(addr: number): void {
+    const slot = this.peek((addr >>> this.lineShift) | 0);
+    this.clean(slot);
+    if (slot >= 0) this.dcache.invalidateSlot(slot);
+  }
+
+  cleanInvalidateDataBySetWay(value: number): void {
+    const slot = this.setWaySlot(value);
+    this.clean(slot);
+    if (slot >= 0) this.dcache.invalidateSlot(slot);
+  }
+
+  invalidateBranchPredictor(): void {
+    this.onBranchPredictorInvalidate?.();
+  }
+
+  /** DCISW/DCCSW/DCCISW operand: way in the top log2(ways) bits, set from bit log2(line bytes) (B2.2.7). */
+  private setWaySlot(value: number): number {
+    const c = this.dcache;
+    const wayBits = Math.ceil(Math.log2(c.ways));
+    const way = wayBits === 0 ? 0 : value >>> (32 - wayBits);
+    const set = (value >>> c.lineShift) & (c.sets - 1);
+    return c.slotOf(set, way);
+  }
+
+  private clean(slot: number): void {
+    if (slot < 0) return;
+    const c = this.dcache;
+    const state = c.state[slot];
+    if (state & LineState.Dirty) {
+      const address = (c.tags[slot] << this.lineShift) >>> 0;
+      this.writeBackLine(address, this.now);
+      c.state[slot] = state & ~(LineState.Dirty | LineState.DirtyReported);
+    }
+  }
+
+  // ---------------------------------------------------------------- pricing helpers
+
+  /** Handles the victim of the last D-cache allocation: a dirty line is written back through the buffer. */
+  private evicted(now: number): void {
+    const c = this.dcache;
+    if (c.evictedLine !== -1 && c.evictedState & LineState.Dirty) this.writeBackLine((c.evictedLine << this.lineShift) >>> 0, now);
+  }
+
+  private writeBackLine(address: number, now: number): void {
+    const region = regionOf(address);
+    this.accounts.writebacks[region]++;
+    let cost = this.lineWriteback[region];
+    if (region === Region.Sdram && this.sdram.configured) cost = this.sdram.write(address, 1 << this.lineShift, now);
+    // Eviction goes through the eviction/store path: it occupies the buffer but does not stall the load.
+    this.storeBuffer.push(now, cost);
+  }
+
+  /**
+   * Starts a line fill for the line holding `address` at `now` (after any fill in flight on AXIM) and
+   * returns the cycles until the requested word arrives (critical word first, TRM §5.9).
+   */
+  private startFill(address: number, region: Region, now: number): number {
+    const start = this.fillEnd > now ? this.fillEnd : now;
+    const lineBytes = 1 << this.lineShift;
+    const lineAddress = (address >>> this.lineShift) << this.lineShift;
+    let critical: number;
+    let total: number;
+    if (region === Region.Sdram && this.sdram.configured) {
+      this.sdram.access(lineAddress, lineBytes, start);
+      critical = this.sdram.critical;
+      total = this.sdram.total;
+    } else if (region === Region.Qspi && this.qspi.configured) {
+      // The wrap burst starts at the critical word; the QUADSPI reads the line in address order from there.
+      this.qspi.access(lineAddress, lineBytes, start);
+      critical = this.qspi.critical;
+      total = this.qspi.total;
+    } else {
+      critical = this.readCritical[region];
+      total = this.fillTotal[region];
+    }
+    this.fillLine = (address >>> this.lineShift) | 0;
+    this.fillFirstWord = (address >>> 2) & (this.wordsPerLine - 1);
+    this.fillCriticalAt = start + critical;
+    this.fillWordCycles = this.wordsPerLine > 1 ? (total - critical) / (this.wordsPerLine - 1) : 0;
+    this.fillEnd = start + total;
+    return this.fillCriticalAt - now;
+  }
+
+  /** Cycles until the word at `address` is available if its line is still streaming in; 0 otherwise. */
+  private streamWait(address: number, now: number, _region: Region): number {
+    if ((address >>> this.lineShift) !== this.fillLine >>> 0 || now >= this.fillEnd) return 0;
+    const word = (address >>> 2) & (this.wordsPerLine - 1);
+    const order = (word - this.fillFirstWord + this.wordsPerLine) & (this.wordsPerLine - 1);
+    const arrives = Math.ceil(this.fillCriticalAt + order * this.fillWordCycles);
+    return arrives > now ? arrives - now : 0;
+  }
+
+  private uncachedRead(address: number, bytes: number, region: Region, now: number): number {
+    if (region === Region.Sdram && this.sdram.configured) {
+      this.sdram.access(address, bytes, now);
+      return this.sdram.critical;
+    }
+    if (region === Region.Qspi && this.qspi.configured) {
+      this.qspi.access(address, bytes, now);
+      return this.qspi.total;
+    }
+    return this.readCritical[region];
+  }
+
+  private uncachedWriteCost(address: number, bytes: number, region: Region, now: number): number {
+    if (region === Region.Sdram && this.sdram.configured) return this.sdram.write(address, bytes, now);
+    return this.writeDrain[region];
+  }
+
+  /** Latencies currently in force, for reports and docs: [critical, fill total, write drain] per region. */
+  latencyTable(): { region: Region; critical: number; fillTotal: number; writeDrain: number; writeback: number }[] {
+    const out = [];
+    for (let r = 0; r < REGION_COUNT; r++)
+      out.push({ region: r as Region, critical: this.readCritical[r], fillTotal: this.fillTotal[r], writeDrain: this.writeDrain[r], writeback: this.lineWriteback[r] });
+    return out;
+  }
+
+  /** Forgets cache contents and pipelined state (power-on). Caches start disabled (AN4891 §2.2). */
+  reset(): void {
+    this.icache.invalidateAll();
+    this.dcache.invalidateAll();
+    this.icacheEnabled = this.dcacheEnabled = false;
+    this.fillLine = -1;
+    this.fillEnd = 0;
+    this.lastFetchGranule = -1;
+    this.storeBuffer.reset();
+  }
+}
+
+function hex(n: number): string {
+  return n.toString(16).padStart(8, '0');
+}
