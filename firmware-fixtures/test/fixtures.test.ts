@@ -2,7 +2,7 @@
  * Checks the committed firmware fixtures (firmware-fixtures/build/) against their manifests and against
  * facts that do not come from the fixture sources: the ELF32 format (System V ABI, ARM ELF supplement),
  * the ARMv7-M reset vector layout (DDI 0403E B1.5.3), and the Daisy memory map (libdaisy-facts.md §2).
- * The ELF reader below is deliberately minimal and independent of packages/elf.
+ * The ELF reader (elf-reader.ts) is deliberately minimal and independent of packages/elf.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -10,75 +10,11 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
+import { readElf, wordAt } from './elf-reader.js';
+
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const buildDir = join(root, 'build');
 const manifestDir = join(root, 'manifests');
-
-// ---- minimal ELF32 little-endian symbol table reader ------------------------------------------------
-interface ElfSymbol {
-  name: string;
-  value: number;
-  size: number;
-  type: number; // STT_*: 1 object, 2 function
-}
-interface ElfSection {
-  name: string;
-  type: number;
-  addr: number;
-  offset: number;
-  size: number;
-}
-interface ElfFile {
-  bytes: Buffer;
-  entry: number;
-  sections: ElfSection[];
-  symbols: Map<string, ElfSymbol>;
-}
-
-function readElf(path: string): ElfFile {
-  const b = readFileSync(path);
-  if (b.readUInt32BE(0) !== 0x7f454c46) throw new Error(`${path}: not an ELF file`);
-  if (b[4] !== 1 || b[5] !== 1) throw new Error(`${path}: not ELF32 little-endian`);
-  if (b.readUInt16LE(18) !== 40) throw new Error(`${path}: e_machine is not EM_ARM (40)`);
-  const entry = b.readUInt32LE(24);
-  const shoff = b.readUInt32LE(32);
-  const shentsize = b.readUInt16LE(46);
-  const shnum = b.readUInt16LE(48);
-  const shstrndx = b.readUInt16LE(50);
-  const raw = Array.from({ length: shnum }, (_, i) => {
-    const o = shoff + i * shentsize;
-    return {
-      nameOffset: b.readUInt32LE(o),
-      type: b.readUInt32LE(o + 4),
-      addr: b.readUInt32LE(o + 12),
-      offset: b.readUInt32LE(o + 16),
-      size: b.readUInt32LE(o + 20),
-      link: b.readUInt32LE(o + 24),
-      entsize: b.readUInt32LE(o + 36),
-    };
-  });
-  const cstr = (offset: number): string => b.toString('latin1', offset, b.indexOf(0, offset));
-  const shstr = raw[shstrndx]!;
-  const sections = raw.map((s) => ({ name: cstr(shstr.offset + s.nameOffset), type: s.type, addr: s.addr, offset: s.offset, size: s.size }));
-  const symtab = raw.find((s) => s.type === 2); // SHT_SYMTAB
-  if (!symtab) throw new Error(`${path}: no .symtab`);
-  const strtab = raw[symtab.link]!;
-  const symbols = new Map<string, ElfSymbol>();
-  for (let o = symtab.offset + 16; o < symtab.offset + symtab.size; o += 16) {
-    const name = cstr(strtab.offset + b.readUInt32LE(o));
-    if (name === '' || name.startsWith('$')) continue; // mapping symbols $t/$d/$a
-    const sym = { name, value: b.readUInt32LE(o + 4), size: b.readUInt32LE(o + 8), type: b[o + 12]! & 0xf };
-    if (!symbols.has(name) || symbols.get(name)!.type === 0) symbols.set(name, sym);
-  }
-  return { bytes: b, entry, sections, symbols };
-}
-
-/** Reads a 32-bit word at a run address from the section that holds it in the file. */
-function wordAt(elf: ElfFile, address: number): number {
-  const s = elf.sections.find((x) => x.type === 1 && address >= x.addr && address + 4 <= x.addr + x.size);
-  if (!s) throw new Error(`no PROGBITS section holds 0x${address.toString(16)}`);
-  return elf.bytes.readUInt32LE(s.offset + (address - s.addr));
-}
 
 // ---- the Daisy memory map per app type (libdaisy-facts.md §2 MEMORY table) --------------------------
 const K = 1024;
@@ -203,11 +139,34 @@ describe.each(manifests.map((m) => [m.name, m] as const))('%s', (name, m) => {
     expect(vectors.size).toBe((16 + 150) * 4); // 16 system exceptions + 150 STM32H750 IRQ lines
     const reset = elf.symbols.get(m.entry)!;
     expect(wordAt(elf, vectors.value)).toBe(0x2002_0000);
-    expect(wordAt(elf, vectors.value + 4)).toBe(reset.value | 1);
-    expect(elf.entry).toBe(reset.value | 1);
+    expect(wordAt(elf, vectors.value + 4)).toBe((reset.value | 1) >>> 0);
+    expect(elf.entry).toBe((reset.value | 1) >>> 0);
     if (m.audio) {
       // exception number = 16 + IRQ (ARMv7-M B1.5.2); the handler slot must hold the ISR the manifest names
-      expect(wordAt(elf, vectors.value + 4 * (16 + m.audio.irq))).toBe(elf.symbols.get(m.audio.isr)!.value | 1);
+      expect(wordAt(elf, vectors.value + 4 * (16 + m.audio.irq))).toBe((elf.symbols.get(m.audio.isr)!.value | 1) >>> 0);
+    }
+  });
+
+  it('has startup copy and zero tables whose ranges each stay inside one Daisy RAM region (never SDRAM)', () => {
+    const elf = readElf(elfPath);
+    const rows = (start: string, end: string, width: number): number[][] => {
+      const from = elf.symbols.get(start)!.value;
+      const to = elf.symbols.get(end)!.value;
+      return Array.from({ length: (to - from) / (4 * width) }, (_, r) =>
+        Array.from({ length: width }, (_, c) => wordAt(elf, from + 4 * (r * width + c))),
+      );
+    };
+    const inOneRegion = (address: number, size: number): string | undefined => {
+      const first = regionOf(m, address);
+      return first !== undefined && regionOf(m, address + size - 1) === first ? first : undefined;
+    };
+    for (const [, runAddress, size] of rows('__copy_table_start', '__copy_table_end', 3)) {
+      if (size! > 0) expect(['SRAM', 'DTCMRAM', 'ITCMRAM']).toContain(inOneRegion(runAddress!, size!));
+    }
+    const zeroed = rows('__zero_table_start', '__zero_table_end', 2).filter(([, size]) => size! > 0);
+    expect(zeroed.length).toBeGreaterThan(0);
+    for (const [start, size] of zeroed) {
+      expect(['SRAM', 'DTCMRAM', 'RAM_D2', 'RAM_D2_DMA']).toContain(inOneRegion(start!, size!));
     }
   });
 

@@ -1,6 +1,6 @@
 import { Lockstep } from './src/lockstep.js';
 import { unicornCoreFactory } from './src/unicorn-core.js';
-const ls = new Lockstep({ seed: Number(process.argv[2] ?? 1), core: unicornCoreFactory(), only: process.argv[4] || undefined });
+const ls = new Lockstep({ seed: Number(process.argv[2] ?? 1), core: unicornCoreFactory(), fp: process.argv[5] === 'fp', only: process.argv[4] || undefined });
 const t = performance.now();
 const r = ls.run(Number(process.argv[3] ?? 20000));
 console.log(r.instructions, r.mismatchCount, r.blocks, r.bothFaulted, ((performance.now() - t) / 1000).toFixed(2) + 's');

@@ -13,7 +13,7 @@ volatile uint32_t g_main_loop_spins;
 int main(void) {
   board_init();
   dsp_init(AUDIO_SAMPLE_RATE);
-  audio_start();
+  audio_start(AudioCallback);
   for (;;) {
 #if defined(MAIN_LOOP_BUSY)
     g_main_loop_spins = g_main_loop_spins + 1u;

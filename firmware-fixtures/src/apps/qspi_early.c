@@ -65,7 +65,7 @@ int main(void) {
 #if defined(FIX_QSPI_EARLY)
   s_table_scale = wavetable_peak_scale();
 #endif
-  audio_start();
+  audio_start(AudioCallback);
   for (;;) {
     __asm volatile("wfi");
   }

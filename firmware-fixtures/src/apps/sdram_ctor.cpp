@@ -61,7 +61,7 @@ extern "C" int main(void) {
 #if defined(FIX_SDRAM_CTOR)
   g_echo.Init();
 #endif
-  audio_start();
+  audio_start(AudioCallback);
   for (;;) {
     __asm volatile("wfi");
   }

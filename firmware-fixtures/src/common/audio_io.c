@@ -89,7 +89,10 @@ static void dma_stream_start(uint32_t stream, uint32_t request, uint32_t periphe
   DMA1_SCR(stream) |= DMA_SCR_EN;
 }
 
-void audio_start(void) {
+static AudioCallbackFn s_callback;
+
+void audio_start(AudioCallbackFn callback) {
+  s_callback = callback;
   RCC_AHB1ENR |= RCC_AHB1ENR_DMA1EN;
   (void)RCC_AHB1ENR;
   sai_init();
@@ -131,7 +134,7 @@ static void process_block(uint32_t offset) {
   for (uint32_t i = 0; i < AUDIO_BLOCK_SAMPLES; ++i) {
     in[i] = s24_to_float(rx[i]);
   }
-  AudioCallback(in, out, AUDIO_BLOCK_SAMPLES);
+  s_callback(in, out, AUDIO_BLOCK_SAMPLES);
   for (uint32_t i = 0; i < AUDIO_BLOCK_SAMPLES; ++i) {
     tx[i] = float_to_s24(out[i]);
   }

@@ -20,10 +20,12 @@ extern "C" {
 #endif
 
 /* The application's callback: interleaved L/R floats, size = AUDIO_BLOCK_SAMPLES. */
+typedef void (*AudioCallbackFn)(const float *in, float *out, size_t size);
 void AudioCallback(const float *in, float *out, size_t size);
 
-/* Starts SAI1 and its two DMA streams (receiver first, as Daisy does). */
-void audio_start(void);
+/* Starts SAI1 and its two DMA streams (receiver first, as Daisy does); the interrupt calls `callback`
+ * through the pointer, as a Daisy app's registered callback is called. */
+void audio_start(AudioCallbackFn callback);
 
 /* Blocks processed, cycles (DWT) the last block took inside the interrupt, DMA transfer errors seen. */
 extern volatile uint32_t g_audio_blocks;

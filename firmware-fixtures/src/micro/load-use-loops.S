@@ -57,3 +57,29 @@ FUNCTION micro_load_pairs
     pop {r4, r10, r11}
     bx lr
 END_FUNCTION micro_load_pairs
+
+@ uint32_t micro_ldm8(uint32_t *p): 16 x LDM of 8 registers from the same 8 words.
+FUNCTION micro_ldm8
+    push {r4-r8, r10, r11}
+    mov r3, r0
+    CYCLES_BEGIN
+    .rept 16
+    ldm r3, {r0-r2, r4-r8}
+    .endr
+    CYCLES_END
+    pop {r4-r8, r10, r11}
+    bx lr
+END_FUNCTION micro_ldm8
+
+@ uint32_t micro_ldm3(uint32_t *p): 16 x LDM of 3 registers.
+FUNCTION micro_ldm3
+    push {r10, r11}
+    mov r3, r0
+    CYCLES_BEGIN
+    .rept 16
+    ldm r3, {r0-r2}
+    .endr
+    CYCLES_END
+    pop {r10, r11}
+    bx lr
+END_FUNCTION micro_ldm3

@@ -6,6 +6,8 @@
  *   [3] 64 x (LDR; ADD using it) in DTCM                 word load feeds the late ALU next cycle: ~1 per pair (JNK)
  *   [4] 64 x (LDR; MUL using it) in DTCM                 +1 cycle load->MUL (JNK, LLVM-MUT)
  *   [5] 64 x (LDR; LDR) independent, adjacent words      dual-issue across banks: ~1 cycle per pair (JNK)
+ *   [6] 16 x LDM of 8 registers, DTCM                     ceil(8/2) = 4 cycles each, no pairing (JNK)
+ *   [7] 16 x LDM of 3 registers, DTCM                     ceil(3/2) = 2 cycles each (JNK)
  * Each function runs twice; the second (warm) run is recorded.
  */
 #include "micro.h"
@@ -14,8 +16,10 @@ uint32_t micro_load_chain(uint32_t *self_pointer);
 uint32_t micro_load_to_alu(uint32_t *p);
 uint32_t micro_load_to_mul(uint32_t *p);
 uint32_t micro_load_pairs(uint32_t *p);
+uint32_t micro_ldm8(uint32_t *p);
+uint32_t micro_ldm3(uint32_t *p);
 
-__attribute__((section(".dtcmram_bss"), aligned(8))) uint32_t dtcm_words[2];
+__attribute__((section(".dtcmram_bss"), aligned(8))) uint32_t dtcm_words[8];
 __attribute__((aligned(32))) uint32_t axi_words[2];
 
 static uint32_t twice(uint32_t (*measure)(uint32_t *), uint32_t *p) {
@@ -34,5 +38,7 @@ int main(void) {
   micro_record(3u, twice(micro_load_to_alu, dtcm_words));
   micro_record(4u, twice(micro_load_to_mul, dtcm_words));
   micro_record(5u, twice(micro_load_pairs, dtcm_words));
-  micro_finish(6u);
+  micro_record(6u, twice(micro_ldm8, dtcm_words));
+  micro_record(7u, twice(micro_ldm3, dtcm_words));
+  micro_finish(8u);
 }

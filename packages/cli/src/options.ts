@@ -4,9 +4,15 @@ import { CliError } from './exit-codes.js';
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
 
 /** Parses a command's arguments; unknown options and missing values are usage errors (exit 2). */
-export function parseCommandArgs(command: string, args: string[], options: OptionSpec) {
+export interface ParsedArgs {
+  values: Record<string, string | boolean | undefined>;
+  positionals: string[];
+}
+
+export function parseCommandArgs(command: string, args: string[], options: OptionSpec): ParsedArgs {
   try {
-    return parseArgs({ args, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+    const parsed = parseArgs({ args, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+    return { values: parsed.values as ParsedArgs['values'], positionals: parsed.positionals };
   } catch (error) {
     throw new CliError(`seedsim ${command}: ${(error as Error).message.replace(/\. To specify.*$/s, '')}\nTry 'seedsim ${command} --help'.`);
   }

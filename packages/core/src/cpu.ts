@@ -3,6 +3,20 @@
  * and hand pending exceptions to the exception model between instructions.
  * ARMv7-M ARM (DDI 0403E) references: A2.3 (PC reads), A7.3 (conditional execution, IT), A3.2 (alignment),
  * B1.4/B1.5 (registers, exceptions).
+ *
+ * Contracts worth knowing:
+ * - Decode once: records are cached per halfword address in 4 KiB pages. The core's own stores invalidate
+ *   what they overwrite. Anything else that changes code bytes (DMA, a loader, the debugger) must call
+ *   `invalidateCode(addr, bytes)`; a change of what an address maps to (QSPI entering memory-mapped mode,
+ *   a boot remap) must call `invalidateAllCode()`.
+ * - Unaligned LDR/STR/LDRH/STRH are passed to the bus as one access at the unaligned address (the bus
+ *   serves Normal memory and throws BusError kind 'unaligned' for Device memory → UsageFault UNALIGNED);
+ *   with `unalignedTrap` (CCR.UNALIGN_TRP) the core faults first. LDM/STM/LDRD/STRD/LDREX/STREX and the
+ *   FP loads/stores use the *Aligned helpers, which always fault when unaligned.
+ * - Bus reads may return a word as int32 or uint32 (same bits); the core accepts either.
+ * - Faults (`fault()`), SVC, BKPT and exception return reach the ExceptionHost with r[15] as B1.5.6
+ *   requires, then unwind the instruction through an internal sentinel caught by the run loop.
+ * - LDRT/STRT and friends are performed as ordinary accesses (the Bus has no privilege input).
  */
 import { BusError, type Bus } from './bus.js';
 import { Clock } from './clock.js';
@@ -76,12 +90,15 @@ export class Cpu {
   /** BASEPRI bits implemented (priority bits, B1.5.4); the STM32H7 NVIC has 4 (0xf0). Set by the SCS. */
   basepriMask = 0xff;
 
+  /** Size in bytes of the LDREX that tagged state.exclusiveAddress (STREX must match it). */
+  exclusiveSize = 0;
+
   /** Scratch for LDM: all words are read before any register changes (a fault leaves no effect). */
   readonly scratch = new Uint32Array(16);
 
-  private curInsn: Insn | null = null;
   private abortRetires = false;
-  private readonly pages = new Map<number, (Insn | null)[]>();
+  /** Decoded pages: directory[page >>> 8][page & 0xff] (two levels, so a page switch is two array loads). */
+  private directory: ((Insn | null)[] | undefined)[][] = new Array(1 << (32 - PAGE_SHIFT - 8));
   private curPageNumber = -1;
   private curPage: (Insn | null)[] = NO_PAGE;
   /** One byte per 4 KiB page: non-zero when the page holds decoded instructions (stores check it). */
@@ -157,7 +174,6 @@ export class Cpu {
           const page = pageNumber === this.curPageNumber ? this.curPage : this.selectPage(pageNumber);
           let insn = page[(pc & 0xfff) >>> 1];
           if (insn === null) insn = this.decodeAt(pc, page);
-          this.curInsn = insn;
           this.nextPc = pc + insn.size;
           this.branched = 0;
           r[15] = pc + 4;
@@ -167,7 +183,8 @@ export class Cpu {
             insn.exec(this, insn);
             outcome = 1 | this.branched;
           } else {
-            if (conditionPassed(s, it >>> 4)) {
+            // cond 15 marks instructions that execute even when their IT condition fails (BKPT, A7.7.17).
+            if (insn.cond === 15 || conditionPassed(s, it >>> 4)) {
               insn.execIt(this, insn);
               outcome = 1 | this.branched;
             }
@@ -189,7 +206,7 @@ export class Cpu {
         this.instructions++;
         const cm = this.cycleModel;
         if (cm === null) clock.cycles += 1;
-        else if (this.abortRetires && this.curInsn !== null) clock.cycles += cm.retire(this.curPc, this.curInsn, 1 | this.branched);
+        else if (this.abortRetires) clock.cycles += cm.retire(this.curPc, this.decodedAt(this.curPc), 1 | this.branched);
         this.abortRetires = false;
         if (clock.cycles >= clock.nextEventAt) clock.runDue();
         if (this.exceptions.attention) this.exceptions.service();
@@ -201,10 +218,15 @@ export class Cpu {
   // ---- decode cache ----
 
   private selectPage(pageNumber: number): (Insn | null)[] {
-    let page = this.pages.get(pageNumber);
+    let group = this.directory[pageNumber >>> 8];
+    if (group === undefined) {
+      group = new Array<(Insn | null)[] | undefined>(256).fill(undefined);
+      this.directory[pageNumber >>> 8] = group;
+    }
+    let page = group[pageNumber & 0xff];
     if (page === undefined) {
       page = new Array<Insn | null>(PAGE_HALFWORDS).fill(null);
-      this.pages.set(pageNumber, page);
+      group[pageNumber & 0xff] = page;
     }
     this.curPageNumber = pageNumber;
     this.curPage = page;
@@ -247,7 +269,7 @@ export class Cpu {
     while (a < end) {
       const pageNumber = a >>> PAGE_SHIFT;
       const pageEnd = Math.min(end, (pageNumber + 1) * (1 << PAGE_SHIFT));
-      const page = this.codePages[pageNumber] !== 0 ? this.pages.get(pageNumber) : undefined;
+      const page = this.codePages[pageNumber] !== 0 ? this.directory[pageNumber >>> 8]?.[pageNumber & 0xff] : undefined;
       if (page !== undefined) {
         for (let h = a; h < pageEnd; h += 2) page[(h & 0xfff) >>> 1] = null;
       }
@@ -257,7 +279,7 @@ export class Cpu {
 
   /** Forgets every decoded instruction (e.g. after the memory map changes, QSPI becomes memory-mapped). */
   invalidateAllCode(): void {
-    this.pages.clear();
+    this.directory = new Array(1 << (32 - PAGE_SHIFT - 8));
     this.codePages.fill(0);
     this.curPageNumber = -1;
     this.curPage = NO_PAGE;
@@ -333,18 +355,22 @@ export class Cpu {
   }
 
   // ---- data memory (A3.2 alignment, B3.2.15 bus faults) ----
+  // Unaligned LDR/STR/LDRH/STRH (A3.2.1) go to the bus as one access of their full size at the unaligned
+  // address: the bus serves them for Normal memory and throws BusError kind 'unaligned' for Device or
+  // Strongly-ordered memory (a rule the SoC reports). With CCR.UNALIGN_TRP the core faults first.
 
   private accessFault(e: unknown, addr: number): unknown {
     if (e instanceof BusError) {
       this.r[15] = this.curPc;
-      this.exceptions.fault(e.kind === 'mpu' ? FaultKind.MpuData : FaultKind.BusData, addr >>> 0);
+      const kind = e.kind === 'mpu' ? FaultKind.MpuData : e.kind === 'unaligned' ? FaultKind.Unaligned : FaultKind.BusData;
+      this.exceptions.fault(kind, addr >>> 0);
       return ABORT;
     }
     return e;
   }
 
   read32(addr: number): number {
-    if ((addr & 3) !== 0) return this.readUnaligned(addr, 4);
+    if ((addr & 3) !== 0 && this.unalignedTrap) this.fault(FaultKind.Unaligned, addr);
     if (this.cycleModel !== null) this.cycleModel.dataAccess(addr, 4, false);
     try {
       return this.bus.read32(addr);
@@ -354,7 +380,7 @@ export class Cpu {
   }
 
   read16(addr: number): number {
-    if ((addr & 1) !== 0) return this.readUnaligned(addr, 2);
+    if ((addr & 1) !== 0 && this.unalignedTrap) this.fault(FaultKind.Unaligned, addr);
     if (this.cycleModel !== null) this.cycleModel.dataAccess(addr, 2, false);
     try {
       return this.bus.read16(addr);
@@ -383,43 +409,27 @@ export class Cpu {
     }
   }
 
-  /**
-   * Unaligned LDR/LDRH on Normal memory (A3.2.1): performed as byte reads, little-endian, reported to the
-   * cycle model as one access. With CCR.UNALIGN_TRP it faults instead.
-   */
-  private readUnaligned(addr: number, size: number): number {
-    if (this.unalignedTrap) this.fault(FaultKind.Unaligned, addr);
-    if (this.cycleModel !== null) this.cycleModel.dataAccess(addr, size, false);
-    let a = addr;
-    try {
-      let v = 0;
-      for (let k = 0; k < size; k++, a++) v |= this.bus.read8(a >>> 0) << (8 * k);
-      return v >>> 0;
-    } catch (e) {
-      throw this.accessFault(e, a >>> 0);
-    }
-  }
-
   write32(addr: number, value: number): void {
-    if ((addr & 3) !== 0) return this.writeUnaligned(addr, value, 4);
+    if ((addr & 3) !== 0 && this.unalignedTrap) this.fault(FaultKind.Unaligned, addr);
     if (this.cycleModel !== null) this.cycleModel.dataAccess(addr, 4, true);
     try {
       this.bus.write32(addr, value);
     } catch (e) {
       throw this.accessFault(e, addr);
     }
-    if (this.codePages[addr >>> PAGE_SHIFT] !== 0) this.invalidateCode(addr, 4);
+    // Self-modifying code: forget decoded instructions in the bytes written (both pages if unaligned).
+    if (this.codePages[addr >>> PAGE_SHIFT] !== 0 || this.codePages[(addr + 3) >>> PAGE_SHIFT] !== 0) this.invalidateCode(addr, 4);
   }
 
   write16(addr: number, value: number): void {
-    if ((addr & 1) !== 0) return this.writeUnaligned(addr, value, 2);
+    if ((addr & 1) !== 0 && this.unalignedTrap) this.fault(FaultKind.Unaligned, addr);
     if (this.cycleModel !== null) this.cycleModel.dataAccess(addr, 2, true);
     try {
       this.bus.write16(addr, value & 0xffff);
     } catch (e) {
       throw this.accessFault(e, addr);
     }
-    if (this.codePages[addr >>> PAGE_SHIFT] !== 0) this.invalidateCode(addr, 2);
+    if (this.codePages[addr >>> PAGE_SHIFT] !== 0 || this.codePages[(addr + 1) >>> PAGE_SHIFT] !== 0) this.invalidateCode(addr, 2);
   }
 
   write8(addr: number, value: number): void {
@@ -436,20 +446,6 @@ export class Cpu {
   write32Aligned(addr: number, value: number): void {
     if ((addr & 3) !== 0) this.fault(FaultKind.Unaligned, addr);
     this.write32(addr, value);
-  }
-
-  private writeUnaligned(addr: number, value: number, size: number): void {
-    if (this.unalignedTrap) this.fault(FaultKind.Unaligned, addr);
-    if (this.cycleModel !== null) this.cycleModel.dataAccess(addr, size, true);
-    let a = addr;
-    try {
-      for (let k = 0; k < size; k++, a++) this.bus.write8(a >>> 0, (value >>> (8 * k)) & 0xff);
-    } catch (e) {
-      throw this.accessFault(e, a >>> 0);
-    }
-    if (this.codePages[addr >>> PAGE_SHIFT] !== 0 || this.codePages[(addr + size - 1) >>> PAGE_SHIFT] !== 0) {
-      this.invalidateCode(addr, size);
-    }
   }
 
   /** Privileged execution (B1.4.4): Handler mode, or Thread mode with CONTROL.nPRIV = 0. */

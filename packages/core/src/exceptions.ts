@@ -7,7 +7,40 @@ import { CoreDebug, DEMCR_MON_EN } from './scs/core-debug.js';
 import { Dwt } from './scs/dwt.js';
 import { Mpu } from './scs/mpu.js';
 import { SysTick } from './scs/systick.js';
+import { Exc, NVIC_PRIORITY_MASK, STM32H750_IRQ_COUNT, exceptionName } from './scs/exception-numbers.js';
+import {
+  CCR_BP,
+  CCR_DC,
+  CCR_DIV_0_TRP,
+  CCR_IC,
+  CCR_NONBASETHRDENA,
+  CCR_RESET,
+  CCR_STKALIGN,
+  CCR_UNALIGN_TRP,
+  Cfsr,
+  FPCCR_ASPEN,
+  FPCCR_BFRDY,
+  FPCCR_HFRDY,
+  FPCCR_LSPACT,
+  FPCCR_LSPEN,
+  FPCCR_MMRDY,
+  FPCCR_MONRDY,
+  FPCCR_RESET,
+  FPCCR_THREAD,
+  FPCCR_USER,
+  HFSR_DEBUGEVT,
+  HFSR_FORCED,
+  HFSR_VECTTBL,
+  SCR_SEVONPEND,
+  SCR_SLEEPONEXIT,
+  SHCSR_BUSFAULTENA,
+  SHCSR_MEMFAULTENA,
+  SHCSR_USGFAULTENA,
+} from './scs/scb-bits.js';
 import type { CpuState } from './state.js';
+
+export * from './scs/exception-numbers.js';
+export * from './scs/scb-bits.js';
 
 /**
  * The ARMv7-M exception model (ARMv7-M ARM DDI 0403E B1.5) of a Cortex-M7 with FPv5 (lazy FP stacking),
@@ -18,90 +51,7 @@ import type { CpuState } from './state.js';
  * CycleModel's `exception()`, or by the defaults below when no model is attached.
  */
 
-/** Exception numbers (B1.5.2). IRQn is exception 16 + n. */
-export const enum Exc {
-  Reset = 1,
-  Nmi = 2,
-  HardFault = 3,
-  MemManage = 4,
-  BusFault = 5,
-  UsageFault = 6,
-  SVCall = 11,
-  DebugMonitor = 12,
-  PendSV = 14,
-  SysTick = 15,
-  FirstIrq = 16,
-}
-
-/** STM32H750: 150 interrupt lines (RM0433 Table 145 "NVIC", vector table up to position 149). */
-export const STM32H750_IRQ_COUNT = 150;
-/** Implemented priority bits: __NVIC_PRIO_BITS = 4 on STM32H7 (CMSIS stm32h750xx.h, PM0253 §4.3.7). */
-export const NVIC_PRIORITY_BITS = 4;
-const PRIORITY_MASK = (0xff << (8 - NVIC_PRIORITY_BITS)) & 0xff;
-
-/** CFSR bits (B3.2.15): MMFSR 7:0, BFSR 15:8, UFSR 31:16. */
-export const enum Cfsr {
-  IACCVIOL = 1 << 0,
-  DACCVIOL = 1 << 1,
-  MUNSTKERR = 1 << 3,
-  MSTKERR = 1 << 4,
-  MLSPERR = 1 << 5,
-  MMARVALID = 1 << 7,
-  IBUSERR = 1 << 8,
-  PRECISERR = 1 << 9,
-  IMPRECISERR = 1 << 10,
-  UNSTKERR = 1 << 11,
-  STKERR = 1 << 12,
-  LSPERR = 1 << 13,
-  BFARVALID = 1 << 15,
-  UNDEFINSTR = 1 << 16,
-  INVSTATE = 1 << 17,
-  INVPC = 1 << 18,
-  NOCP = 1 << 19,
-  UNALIGNED = 1 << 24,
-  DIVBYZERO = 1 << 25,
-}
-
-/** HFSR bits (B3.2.16). */
-export const HFSR_VECTTBL = 1 << 1;
-export const HFSR_FORCED = 1 << 30;
-export const HFSR_DEBUGEVT = 0x80000000;
-
-/** CCR bits (B3.2.8). */
-export const CCR_NONBASETHRDENA = 1 << 0;
-export const CCR_UNALIGN_TRP = 1 << 3;
-export const CCR_DIV_0_TRP = 1 << 4;
-export const CCR_BFHFNMIGN = 1 << 8;
-export const CCR_STKALIGN = 1 << 9;
-export const CCR_DC = 1 << 16;
-export const CCR_IC = 1 << 17;
-export const CCR_BP = 1 << 18;
-/** CCR reset value of the Cortex-M7: STKALIGN | BP (Cortex-M7 Devices Generic UG DUI 0646 §4.3.7). */
-export const CCR_RESET = 0x00040200;
-
-/** SCR bits (B3.2.7). */
-export const SCR_SLEEPONEXIT = 1 << 1;
-export const SCR_SLEEPDEEP = 1 << 2;
-export const SCR_SEVONPEND = 1 << 4;
-
-/** SHCSR enable bits (B3.2.13). */
-export const SHCSR_MEMFAULTENA = 1 << 16;
-export const SHCSR_BUSFAULTENA = 1 << 17;
-export const SHCSR_USGFAULTENA = 1 << 18;
-
-/** FPCCR bits (B3.2.20). */
-export const FPCCR_LSPACT = 1 << 0;
-export const FPCCR_USER = 1 << 1;
-export const FPCCR_THREAD = 1 << 3;
-export const FPCCR_HFRDY = 1 << 4;
-export const FPCCR_MMRDY = 1 << 5;
-export const FPCCR_BFRDY = 1 << 6;
-export const FPCCR_MONRDY = 1 << 8;
-export const FPCCR_LSPEN = 1 << 30;
-export const FPCCR_ASPEN = 0x80000000;
-/** FPCCR reset value: ASPEN | LSPEN (B3.2.20). */
-export const FPCCR_RESET = 0xc0000000;
-/** FPSCR bits 26:22 (AHP, DN, FZ, RMode) taken from FPDSCR when a new FP context starts (B1.5.?, ExecuteFPCheck). */
+/** FPSCR bits 26:22 (AHP, DN, FZ, RMode) taken from FPDSCR when a new FP context starts (pseudocode ExecuteFPCheck()). */
 const FPDSCR_MASK = 0x07c00000;
 
 const CONTROL_NPRIV = 1;
@@ -180,16 +130,23 @@ export class ExceptionModel implements ExceptionHost {
   fpccr = FPCCR_RESET;
   fpcar = 0;
   fpdscr = 0;
+  /** CSSELR: bit 0 InD (1 = instruction cache), bits 3:1 level (B4.8.5). */
+  csselr = 0;
   /** The event register for WFE/SEV (B1.5.18). */
   eventRegister = 0;
 
   /** True when an exception is pending that can preempt now; the run loop then calls service(). */
   attention = false;
+  /** Longest single sleep before the run is stopped as "sleeping forever" (2^32 cycles ≈ 9 s at 480 MHz). */
+  maxSleepCycles = 2 ** 32;
   /** Set when the core locked up (B1.5.15); the reason says which fault in which handler. */
   lockedUp = false;
   lockupReason = '';
   /** The last stop request, or null. */
   stopReport: StopReport | null = null;
+
+  /** The last synchronous fault taken (or that locked up): what, and the faulting instruction's address. */
+  lastFault: { what: string; pc: number; cycle: number } | null = null;
 
   // Statistics for reports.
   exceptionsTaken = 0;
@@ -271,9 +228,11 @@ export class ExceptionModel implements ExceptionHost {
     this.fpccr = FPCCR_RESET;
     this.fpcar = 0;
     this.fpdscr = 0;
+    this.csselr = 0;
     this.eventRegister = 0;
     this.lockedUp = false;
     this.lockupReason = '';
+    this.lastFault = null;
     this.stopReport = null;
     this.sysTick.reset();
     this.mpu.reset();
@@ -486,10 +445,25 @@ export class ExceptionModel implements ExceptionHost {
     this.setPending(Exc.Nmi);
   }
 
+  /**
+   * An imprecise BusFault (a buffered write the bus rejected later, B3.2.15 BFSR.IMPRECISERR): pends
+   * BusFault, or HardFault with FORCED when BusFault is disabled. Asynchronous: it waits while its
+   * priority cannot preempt, it never locks up the core by itself.
+   */
+  pendImpreciseBusFault(): void {
+    this.cfsr = (this.cfsr | Cfsr.IMPRECISERR) >>> 0;
+    if (this.isEnabled(Exc.BusFault)) {
+      this.setPending(Exc.BusFault);
+    } else {
+      this.hfsr = (this.hfsr | HFSR_FORCED) >>> 0;
+      this.setPending(Exc.HardFault);
+    }
+  }
+
   /** Priority of exception `n` (4..15 or IRQ), as the 8-bit field reads (low bits not implemented). */
   setPriority(n: number, value: number): void {
     if (n < Exc.MemManage || n >= this.exceptionCount) return;
-    this.priority[n] = value & PRIORITY_MASK;
+    this.priority[n] = value & NVIC_PRIORITY_MASK;
     this.updateAttention();
   }
 
@@ -509,7 +483,7 @@ export class ExceptionModel implements ExceptionHost {
   // Registers with side effects, written by the SCB view
 
   setCcr(value: number): void {
-    // STKALIGN and BP are read-as-one on the Cortex-M7 (DUI 0646 §4.3.7).
+    // STKALIGN and BP are read-as-one on the Cortex-M7 (DUI 0646, CCR bit assignments).
     const v = ((value & 0x0007031b) | CCR_STKALIGN | CCR_BP) >>> 0;
     const cacheChanged = ((v ^ this.ccr) & (CCR_DC | CCR_IC)) !== 0;
     this.ccr = v;
@@ -606,7 +580,9 @@ export class ExceptionModel implements ExceptionHost {
         throw new Error(`ExceptionModel.fault: unknown fault kind ${kind as number}`);
     }
     this.cfsr >>>= 0;
-    this.takeSynchronous(exc, this.state.r[15], FAULT_TEXT[kind]);
+    const what = FAULT_TEXT[kind] + (address !== undefined ? ` (address 0x${hex(address)})` : '');
+    this.lastFault = { what, pc: this.state.r[15] >>> 0, cycle: this.clock.cycles };
+    this.takeSynchronous(exc, this.state.r[15], what);
   }
 
   svc(_imm: number): void {
@@ -617,7 +593,7 @@ export class ExceptionModel implements ExceptionHost {
   bkpt(imm: number): void {
     const pc = this.state.r[15];
     if (this.bkptPolicy === 'stop') {
-      this.stop('bkpt', `BKPT #${imm} at 0x${hex(pc)}${this.contextText()}`, pc);
+      this.stop('bkpt', `BKPT #${imm} at 0x${hex(pc)}${this.contextText()}${this.faultContext()}`, pc);
       return;
     }
     // No debugger (DHCSR.C_DEBUGEN = 0, DEMCR.MON_EN = 0): the debug event escalates to HardFault (C1.5).
@@ -632,7 +608,7 @@ export class ExceptionModel implements ExceptionHost {
   private takeSynchronous(exc: number, returnAddress: number, what: string): void {
     const target = this.escalate(exc);
     if (target === Exc.HardFault && this.executionPriority() < 0) {
-      this.lockup(`${what} at 0x${hex(this.state.r[15])}${this.contextText()}`);
+      this.lockup(`${what} at 0x${hex(this.state.r[15])}${this.contextText()}${this.faultContext()}`);
       return;
     }
     if (!this.pending[target]) {
@@ -758,10 +734,14 @@ export class ExceptionModel implements ExceptionHost {
         exc = Exc.HardFault;
       }
     }
-    this.pending[exc] = 0;
-    this.pendingCount--;
-    this.active[exc] = 1;
-    this.activeCount++;
+    if (this.pending[exc]) {
+      this.pending[exc] = 0;
+      this.pendingCount--;
+    }
+    if (!this.active[exc]) {
+      this.active[exc] = 1;
+      this.activeCount++;
+    }
     this.exceptionsTaken++;
     s.ipsr = exc;
     s.thumb = vector & 1;
@@ -929,7 +909,7 @@ export class ExceptionModel implements ExceptionHost {
   }
 
   // ---------------------------------------------------------------------------------------------
-  // FP context (B1.5.7, ExecuteFPCheck / PreserveFPState)
+  // FP context: the ARM ARM pseudocode ExecuteFPCheck(), CheckVFPEnabled(), PreserveFPState()
 
   beforeFpInstruction(): boolean {
     const s = this.state;
@@ -1005,14 +985,20 @@ export class ExceptionModel implements ExceptionHost {
 
   /**
    * Sleeps by jumping the clock from event to event (no per-cycle work) until a wake-up condition holds.
-   * With no event ever due the core would sleep forever: the run is stopped with that reason instead.
+   * When nothing could ever wake the core (no event due, or for WFI no interrupt source enabled), or it
+   * has slept `maxSleepCycles` in one go, the run is stopped with a "sleeping forever" reason instead.
    */
   private sleep(isWfe: boolean): void {
     const clock = this.clock;
     const start = clock.cycles;
+    const what = isWfe ? 'WFE' : 'WFI';
     while (!this.wouldWake() && !(isWfe && this.eventRegister)) {
-      if (clock.nextEventAt === Infinity) {
-        this.stop('sleep-forever', `${isWfe ? 'WFE' : 'WFI'} with no interrupt that could ever wake the core${this.contextText()}`);
+      if (clock.nextEventAt === Infinity || !this.canEverWake(isWfe)) {
+        this.stop('sleep-forever', `${what} with no interrupt that could ever wake the core${this.contextText()}`);
+        break;
+      }
+      if (clock.nextEventAt - start > this.maxSleepCycles) {
+        this.stop('sleep-forever', `${what}: asleep for more than ${this.maxSleepCycles} cycles${this.contextText()}`);
         break;
       }
       if (clock.nextEventAt > clock.cycles) clock.cycles = clock.nextEventAt;
@@ -1020,6 +1006,17 @@ export class ExceptionModel implements ExceptionHost {
       if (this.stopReport) break;
     }
     this.sleepCycles += clock.cycles - start;
+  }
+
+  /**
+   * Some source that could pend a waking exception is enabled: an NVIC line, SysTick with TICKINT.
+   * WFE also wakes on events (SEV from an event callback, SEVONPEND), so it is always given the chance.
+   */
+  private canEverWake(isWfe: boolean): boolean {
+    if (isWfe) return true;
+    if (this.sysTick.interruptEnabled) return true;
+    for (let i = 0; i < this.irqCount; i++) if (this.irqEnabled[i]) return true;
+    return false;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -1052,6 +1049,15 @@ export class ExceptionModel implements ExceptionHost {
     this.exceptionCycles += cycles;
   }
 
+  /** In a fault handler: which fault it handles, where, and the fault status registers. */
+  faultContext(): string {
+    const n = this.state.ipsr;
+    if (n < Exc.HardFault || n > Exc.UsageFault) return '';
+    const f = this.lastFault;
+    const where = f ? `; handling ${f.what} at 0x${hex(f.pc)}` : '';
+    return `${where}; HFSR=0x${hex(this.hfsr)} CFSR=0x${hex(this.cfsr)}`;
+  }
+
   private contextText(): string {
     const n = this.state.ipsr;
     return n === 0 ? ' in Thread mode' : ` in ${exceptionName(n)} handler`;
@@ -1070,24 +1076,6 @@ const FAULT_TEXT: Record<number, string> = {
   [FaultKind.MpuData]: 'MemManage DACCVIOL',
   [FaultKind.MpuFetch]: 'MemManage IACCVIOL',
 };
-
-const SYSTEM_NAMES: Record<number, string> = {
-  1: 'Reset',
-  2: 'NMI',
-  3: 'HardFault',
-  4: 'MemManage',
-  5: 'BusFault',
-  6: 'UsageFault',
-  11: 'SVCall',
-  12: 'DebugMonitor',
-  14: 'PendSV',
-  15: 'SysTick',
-};
-
-/** A readable name for exception number `n`: 'HardFault', 'IRQ12' … */
-export function exceptionName(n: number): string {
-  return n >= 16 ? `IRQ${n - 16}` : (SYSTEM_NAMES[n] ?? `exception ${n}`);
-}
 
 function hex(v: number): string {
   return (v >>> 0).toString(16).padStart(8, '0');
@@ -1110,7 +1098,7 @@ export interface ExceptionCoreHooks {
  */
 export function connectExceptionModel(model: ExceptionModel, core: ExceptionCoreHooks): void {
   core.exceptions = model;
-  core.basepriMask = PRIORITY_MASK;
+  core.basepriMask = NVIC_PRIORITY_MASK;
   const previousStop = model.onStop;
   model.onStop = (report) => {
     core.stopRequested = true;

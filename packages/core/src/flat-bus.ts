@@ -9,6 +9,9 @@ export interface FlatRange {
 /**
  * A bus of plain little-endian RAM ranges, for unit tests and the Unicorn oracle. Accesses outside every
  * range throw BusError. Unaligned accesses are served byte by byte (Normal memory semantics).
+ * read32 returns the word as a signed int32 (same bits; the core accepts either form, and int32 values
+ * stay unboxed in V8). Aligned words go through an Int32Array view, which assumes a little-endian host
+ * (as CpuState's Float64Array view of the FP registers already does).
  * No Node APIs: runs in a browser.
  */
 export class FlatBus implements Bus {
@@ -17,6 +20,9 @@ export class FlatBus implements Bus {
   private lastBase = 0;
   private lastEnd = 0;
   private lastBytes: Uint8Array = new Uint8Array(0);
+  /** Word view of the last range (null when its bytes are not 4-byte aligned in their buffer). */
+  private lastWords: Int32Array | null = null;
+  private readonly words = new Map<Uint8Array, Int32Array | null>();
 
   constructor(ranges: { base: number; size?: number; bytes?: Uint8Array }[] = []) {
     for (const r of ranges) this.addRange(r.base, r.bytes ?? new Uint8Array(r.size ?? 0));
@@ -34,6 +40,7 @@ export class FlatBus implements Bus {
       }
     }
     this.ranges.push({ base, bytes });
+    this.words.set(bytes, bytes.byteOffset % 4 === 0 ? new Int32Array(bytes.buffer, bytes.byteOffset, bytes.length >>> 2) : null);
     return bytes;
   }
 
@@ -50,6 +57,7 @@ export class FlatBus implements Bus {
         this.lastBase = r.base;
         this.lastEnd = r.base + r.bytes.length;
         this.lastBytes = r.bytes;
+        this.lastWords = this.words.get(r.bytes) ?? null;
         return addr - r.base;
       }
     }
@@ -66,9 +74,12 @@ export class FlatBus implements Bus {
     return b[o] | (b[o + 1] << 8);
   }
   read32(addr: number): number {
+    // Fast path: aligned word inside the last-used range.
+    const off = addr - this.lastBase;
+    if ((off & 3) === 0 && off >= 0 && addr + 4 <= this.lastEnd && this.lastWords !== null) return this.lastWords[off >>> 2];
     const o = this.find(addr, 4, false);
     const b = this.lastBytes;
-    return (b[o] | (b[o + 1] << 8) | (b[o + 2] << 16) | (b[o + 3] << 24)) >>> 0;
+    return b[o] | (b[o + 1] << 8) | (b[o + 2] << 16) | (b[o + 3] << 24);
   }
   write8(addr: number, value: number): void {
     const o = this.find(addr, 1, true);
@@ -81,6 +92,11 @@ export class FlatBus implements Bus {
     b[o + 1] = value >>> 8;
   }
   write32(addr: number, value: number): void {
+    const off = addr - this.lastBase;
+    if ((off & 3) === 0 && off >= 0 && addr + 4 <= this.lastEnd && this.lastWords !== null) {
+      this.lastWords[off >>> 2] = value;
+      return;
+    }
     const o = this.find(addr, 4, true);
     const b = this.lastBytes;
     b[o] = value;

@@ -2,7 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Bus } from '../src/bus.js';
+import { BusError, type Bus } from '../src/bus.js';
+import { isFault, type Mpu } from '../src/scs/mpu.js';
 import { Cpu } from '../src/cpu.js';
 import { connectExceptionModel } from '../src/exceptions.js';
 import { SystemControlSpace } from '../src/scs/scs-device.js';
@@ -45,7 +46,7 @@ export function makeRig(options: ExceptionModelOptions = {}): Rig {
   const stops: StopReport[] = [];
   const model = new ExceptionModel(state, bus, clock, { ...options, onStop: (r) => stops.push(r) });
   model.reset(VTOR);
-  return { state, bus, clock, model, stops, read32: (a) => bus.read32(a) };
+  return { state, bus, clock, model, stops, read32: (a) => bus.read32(a) >>> 0 };
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -85,35 +86,38 @@ class DeviceBus implements Bus {
   constructor(
     private readonly memory: FlatBus,
     private readonly devices: MmioDevice[],
+    private readonly mpu: Mpu,
   ) {}
-  private device(addr: number): MmioDevice | null {
+  private device(addr: number, isWrite: boolean): MmioDevice | null {
+    // Data accesses are checked against the MPU (privileged: the tests run privileged code).
+    if (isFault(this.mpu.lookup(addr, isWrite, false, true))) throw new BusError(addr, isWrite, 'MPU', 'mpu');
     for (const d of this.devices) if (addr >= d.base && addr < d.base + d.size) return d;
     return null;
   }
   read8(a: number): number {
-    const d = this.device(a >>> 0);
+    const d = this.device(a >>> 0, false);
     return d ? d.read((a >>> 0) - d.base, 1) : this.memory.read8(a);
   }
   read16(a: number): number {
-    const d = this.device(a >>> 0);
+    const d = this.device(a >>> 0, false);
     return d ? d.read((a >>> 0) - d.base, 2) : this.memory.read16(a);
   }
   read32(a: number): number {
-    const d = this.device(a >>> 0);
+    const d = this.device(a >>> 0, false);
     return d ? d.read((a >>> 0) - d.base, 4) : this.memory.read32(a);
   }
   write8(a: number, v: number): void {
-    const d = this.device(a >>> 0);
+    const d = this.device(a >>> 0, true);
     if (d) d.write((a >>> 0) - d.base, v, 1);
     else this.memory.write8(a, v);
   }
   write16(a: number, v: number): void {
-    const d = this.device(a >>> 0);
+    const d = this.device(a >>> 0, true);
     if (d) d.write((a >>> 0) - d.base, v, 2);
     else this.memory.write16(a, v);
   }
   write32(a: number, v: number): void {
-    const d = this.device(a >>> 0);
+    const d = this.device(a >>> 0, true);
     if (d) d.write((a >>> 0) - d.base, v, 4);
     else this.memory.write32(a, v);
   }
@@ -170,6 +174,7 @@ unexpected:
 
 export interface ProgramRig {
   cpu: Cpu;
+  scs: SystemControlSpace;
   model: ExceptionModel;
   clock: Clock;
   state: CpuState;
@@ -217,13 +222,14 @@ export function programRig(source: string, options: ExceptionModelOptions = {}):
   const placeholder = memory as Bus;
   const model = new ExceptionModel(state, placeholder, clock, { ...options, onStop: (r) => stops.push(r) });
   const scs = new SystemControlSpace(model);
-  const bus = new DeviceBus(memory, [scs, model.dwt]);
+  const bus = new DeviceBus(memory, [scs, model.dwt], model.mpu);
   model.bus = bus;
   const cpu = new Cpu({ bus, clock, state });
   connectExceptionModel(model, cpu);
   model.reset(VTOR);
   return {
     cpu,
+    scs,
     model,
     clock,
     state,
@@ -236,7 +242,7 @@ export function programRig(source: string, options: ExceptionModelOptions = {}):
     log() {
       const n = memory.read32(LOG_BASE);
       const out: number[] = [];
-      for (let i = 1; i <= n; i++) out.push(memory.read32(LOG_BASE + 4 * i));
+      for (let i = 1; i <= n; i++) out.push(memory.read32(LOG_BASE + 4 * i) >>> 0);
       return out;
     },
   };

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FaultKind } from '../src/exception-host.js';
-import { Cfsr, Exc, HFSR_DEBUGEVT, HFSR_FORCED, SCR_SLEEPONEXIT } from '../src/exceptions.js';
+import type { CycleModel } from '../src/cycle-model.js';
+import { Cfsr, Exc, HFSR_DEBUGEVT, HFSR_FORCED, HFSR_VECTTBL, SCR_SLEEPONEXIT } from '../src/exceptions.js';
 import { RESET_HANDLER, STACK_TOP, VTOR, handlerOf, makeRig } from './exceptions-helpers.js';
 
 // Expected values below come from the ARMv7-M ARM (DDI 0403E) B1.5 pseudocode, worked by hand.
@@ -334,6 +335,17 @@ describe('faults (B1.5.6, B3.2.15, B3.2.16)', () => {
     expect(state.ipsr).toBe(Exc.HardFault);
   });
 
+  it('an imprecise BusFault is pended, not taken inside the instruction; disabled → HardFault FORCED', () => {
+    const { state, model } = makeRig();
+    model.pendImpreciseBusFault();
+    expect(state.ipsr).toBe(0);
+    expect(model.cfsr).toBe(Cfsr.IMPRECISERR);
+    expect(model.attention).toBe(true);
+    model.service();
+    expect(state.ipsr).toBe(Exc.HardFault);
+    expect(model.hfsr).toBe(HFSR_FORCED);
+  });
+
   it('instruction fetch faults set IACCVIOL / IBUSERR without a valid address register', () => {
     const { model } = makeRig();
     model.fault(FaultKind.MpuFetch, 0x60000000);
@@ -379,6 +391,55 @@ describe('faults (B1.5.6, B3.2.15, B3.2.16)', () => {
     model.exceptionReturn(state.r[14]);
     expect(model.cfsr & Cfsr.UNSTKERR).toBe(Cfsr.UNSTKERR);
     expect(state.ipsr).toBe(Exc.HardFault);
+  });
+});
+
+describe('more escalation cases', () => {
+  it('a vector table read error: HardFault with HFSR.VECTTBL', () => {
+    const { state, model, bus } = makeRig();
+    // VTOR near the end of the 64 KB flash: IRQ 20's vector (0x0800FF80 + 4*36) is unmapped.
+    model.vtor = 0x0800ff80;
+    bus.write32(0x0800ff80 + 4 * Exc.HardFault, handlerOf(3) | 1);
+    model.setIrqEnabled(20, true);
+    model.pendIrq(20);
+    model.service();
+    expect(state.ipsr).toBe(Exc.HardFault);
+    expect(state.r[15]).toBe(handlerOf(3));
+    expect(model.hfsr).toBe(HFSR_VECTTBL);
+    expect(model.isActive(36)).toBe(false); // IRQ20 was never activated: it stays pending
+    expect(model.isPending(36)).toBe(true);
+  });
+
+  it('NMI does not preempt NMI; SVC inside NMI locks up', () => {
+    const { state, model } = makeRig();
+    model.pendNmi();
+    model.service();
+    model.pendNmi();
+    expect(model.attention).toBe(false);
+    expect(state.ipsr).toBe(Exc.Nmi);
+    model.svc(0);
+    expect(model.lockedUp).toBe(true);
+  });
+
+  it('exception entry and return are priced by the attached CycleModel, FP frames flagged', () => {
+    const calls: string[] = [];
+    const cycleModel: CycleModel = {
+      dataAccess: () => {},
+      retire: () => 1,
+      exception: (kind, fp) => {
+        calls.push(`${kind}${fp ? '+fp' : ''}`);
+        return kind === 'entry' ? 20 : 15;
+      },
+    };
+    const { state, model, clock } = makeRig({ cycleModel });
+    model.cpacr = 0x00f00000;
+    model.beforeFpInstruction();
+    model.pendPendSV();
+    model.service();
+    model.exceptionReturn(state.r[14]);
+    expect(calls).toEqual(['entry+fp', 'return+fp']);
+    expect(clock.cycles).toBe(35);
+    expect(model.exceptionCycles).toBe(35);
   });
 });
 
@@ -572,8 +633,45 @@ describe('sleep (B1.5.19)', () => {
 
   it('WFI with nothing ever due stops with "sleeping forever"', () => {
     const { model, stops } = makeRig();
+    model.setIrqEnabled(3, true);
     model.wfi();
     expect(stops[0].kind).toBe('sleep-forever');
+  });
+
+  it('WFI with events due but no interrupt enabled anywhere stops at once', () => {
+    const { model, clock, stops } = makeRig();
+    clock.schedule(100, () => {});
+    model.wfi();
+    expect(stops[0].kind).toBe('sleep-forever');
+    expect(clock.cycles).toBe(0);
+  });
+
+  it('WFI stops as "sleeping forever" after maxSleepCycles of events that never wake it', () => {
+    const { model, clock, stops } = makeRig();
+    model.setIrqEnabled(1, true);
+    model.maxSleepCycles = 1000;
+    const tick = (now: number) => {
+      clock.schedule(now + 100, tick);
+    };
+    clock.schedule(100, tick);
+    model.wfi();
+    expect(stops[0].kind).toBe('sleep-forever');
+    expect(clock.cycles).toBe(1000);
+  });
+
+  it('a level-sensitive line still asserted at exception return pends again', () => {
+    const { state, model } = makeRig();
+    model.setIrqEnabled(6, true);
+    model.setIrqLevel(6, true);
+    model.service();
+    expect(state.ipsr).toBe(22);
+    expect(model.isPending(22)).toBe(false); // entry clears pending
+    model.exceptionReturn(state.r[14]); // still asserted: pending again, taken by tail-chaining
+    expect(state.ipsr).toBe(22);
+    model.setIrqLevel(6, false);
+    model.exceptionReturn(state.r[14]);
+    expect(state.ipsr).toBe(0);
+    expect(model.isPending(22)).toBe(false);
   });
 
   it('WFI wakes for a PRIMASK-masked interrupt but does not take it', () => {
@@ -601,9 +699,10 @@ describe('sleep (B1.5.19)', () => {
   it('SLEEPONEXIT sleeps on the return to Thread mode', () => {
     const { model, clock } = makeRig();
     model.scr = SCR_SLEEPONEXIT;
-    model.pendSysTick();
+    model.setIrqEnabled(0, true);
+    model.pendIrq(0);
     model.service();
-    clock.schedule(clock.cycles + 500, () => model.pendSysTick());
+    clock.schedule(clock.cycles + 500, () => model.pendIrq(0));
     model.exceptionReturn(0xfffffff9);
     // entry 12 cycles; return 12 more (24); then asleep until the event at 12 + 500.
     expect(clock.cycles).toBe(512);

@@ -209,6 +209,21 @@ describe('decode cache', () => {
     expect(m.cpu.state.r[5]).toBe(3); // 1 + 2
   });
 
+  it('a store into the second halfword of a decoded 32-bit instruction is seen', () => {
+    // movw r0, #1 is f240 0001; the second pass finds its second halfword patched to 0x0002 (movw r0, #2).
+    const src = `movs r3, #2
+1: adr r4, 2f
+2: movw r0, #1
+   adds r5, r5, r0
+   movs r6, #2
+   strh r6, [r4, #2]
+   subs r3, #1
+   bne 1b`;
+    const m = machine(src);
+    runUntilEnd(m);
+    expect(m.cpu.state.r[5]).toBe(3); // 1 + 2
+  });
+
   it('invalidateCode after an external write', () => {
     const m = machine('movs r0, #1\nb 1f\n1:');
     m.cpu.step();

@@ -241,6 +241,7 @@ describe('DWT and CoreDebug', () => {
   it('CYCCNT counts only after LAR unlock, DEMCR.TRCENA and CYCCNTENA', () => {
     const { model, clock, wr, rd } = scsRig();
     const dwt = model.dwt;
+    expect(dwt.read(0x000, 4)).toBe(0x40000000); // NUMCOMP = 4, as read on an STM32F746
     wr(0xe000edfc, 1 << 24); // DEMCR.TRCENA
     expect(rd(0xe000edfc)).toBe(1 << 24);
     dwt.write(0x000, 1, 4); // locked: ignored
@@ -331,6 +332,22 @@ describe('MPU (B3.5)', () => {
     expect(mpu.describe(0x08000000, false, true, true).fault).toBe(false);
     wr(0xe000ed94, 3);
     expect(mpu.describe(0x08000000, false, true, true).fault).toBe(true);
+  });
+
+  it('tells a listener when lookups may change, and answers the memory type for the bus', () => {
+    const { wr, model, state } = scsRig();
+    let changes = 0;
+    model.mpu.onChange = () => changes++;
+    expect(model.mpu.memoryType(0xc0000000, false)).toBe('device');
+    wr(0xe000ed9c, 0xc0000000 | 0x10 | 1);
+    wr(0xe000eda0, 0x030b0033);
+    wr(0xe000ed94, 1); // ENABLE without HFNMIENA or PRIVDEFENA
+    expect(changes).toBe(3);
+    expect(model.mpu.memoryType(0xc0000000, false)).toBe('normal');
+    model.fault(0); // HardFault: the MPU is bypassed at priority -1
+    expect(state.ipsr).toBe(Exc.HardFault);
+    expect(changes).toBe(4);
+    expect(model.mpu.memoryType(0xc0000000, false)).toBe('device');
   });
 
   it('RBAR/RASR aliases program consecutive regions', () => {

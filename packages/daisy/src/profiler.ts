@@ -5,6 +5,8 @@ const LR_BIT = 1 << 14;
 const MAX_DEPTH = 4096;
 const FRAME_CALL = 0;
 const FRAME_EXCEPTION = 1;
+const TAG_INDIRECT_IN_HANDLER = 1;
+const TAG_HANDLER_CHILD = 2;
 
 export interface FunctionProfile {
   name: string;
@@ -49,14 +51,22 @@ export class Profiler implements CycleModel {
 
   private readonly exceptionListeners = new Map<number, CompletionListener[]>();
   private readonly functionListeners = new Map<number, CompletionListener[]>();
+  /** Told the exception number of each handler as its first instruction retires (the board stops on faults). */
+  onExceptionEntry: ((exceptionNumber: number) => void) | null = null;
   /** Indirect calls (BLX register) made from inside an exception handler: callee id → inclusive cycles. */
   readonly indirectCallees = new Map<number, number>();
+  /** Functions called directly by an exception handler's own code: callee id → inclusive cycles. */
+  readonly handlerCallees = new Map<number, number>();
+  private readonly frameTag = new Uint8Array(MAX_DEPTH);
+  /** Entry addresses of the image's functions, to recognise tail calls. */
+  private readonly functionStarts: Set<number>;
 
   constructor(
     readonly inner: CycleModel,
     private readonly state: CpuState,
     private readonly symbols: SymbolTable,
   ) {
+    this.functionStarts = new Set(symbols.sizedSymbols.filter((f) => f.kind === 'function').map((f) => f.address));
     this.currentFn = this.idForAddress(state.r[15]);
     this.entryExitFn = this.idForPseudo('[exception entry/exit]');
     this.sleepFn = this.idForPseudo('[sleep]');
@@ -76,6 +86,10 @@ export class Profiler implements CycleModel {
       const cls = info.cls;
       if (cls === InsnClass.Call || (cls === InsnClass.BranchIndirect && info.writeMask & LR_BIT)) {
         this.pushCall(pc + info.size, cls === InsnClass.BranchIndirect);
+      } else if (cls === InsnClass.Branch) {
+        // A branch to the first instruction of another function is a tail call (B.W f in place of BL f; BX LR).
+        const target = this.state.r[15];
+        if (this.depth > 0 && this.frameKind[this.depth] === FRAME_CALL && this.functionStarts.has(target)) this.tailCall(target);
       } else if (this.depth > 0 && this.frameKind[this.depth] === FRAME_CALL && (this.state.r[15] & ~1) === this.frameReturn[this.depth]) {
         this.pop();
       }
@@ -153,6 +167,7 @@ export class Profiler implements CycleModel {
     this.calls.fill(0);
     for (let d = 0; d <= this.depth; d++) this.frameStart[d] = this.total;
     this.indirectCallees.clear();
+    this.handlerCallees.clear();
   }
 
   private openInclusive(id: number): number {
@@ -161,14 +176,29 @@ export class Profiler implements CycleModel {
   }
 
   private pushCall(returnAddress: number, indirect: boolean): void {
+    const parentIsHandler = this.depth > 0 && this.frameKind[this.depth] === FRAME_EXCEPTION;
     const d = this.push(FRAME_CALL, this.idForAddress(this.state.r[15]));
     this.frameReturn[d] = returnAddress & ~1;
-    this.frameException[d] = indirect && this.insideException() ? -1 : 0;
+    this.frameException[d] = 0;
+    this.frameTag[d] = (indirect && this.insideException() ? TAG_INDIRECT_IN_HANDLER : 0) | (parentIsHandler ? TAG_HANDLER_CHILD : 0);
+  }
+
+  /** Replaces the current call frame's function, keeping its return address (the callee returns for it). */
+  private tailCall(target: number): void {
+    const d = this.depth;
+    const returnAddress = this.frameReturn[d];
+    const tag = this.frameTag[d];
+    this.pop();
+    const nd = this.push(FRAME_CALL, this.idForAddress(target));
+    this.frameReturn[nd] = returnAddress;
+    this.frameException[nd] = 0;
+    this.frameTag[nd] = tag;
   }
 
   private pushException(): void {
     const d = this.push(FRAME_EXCEPTION, this.entryExitFn);
     this.frameException[d] = 0;
+    this.frameTag[d] = 0;
     this.pendingException = true;
   }
 
@@ -181,6 +211,7 @@ export class Profiler implements CycleModel {
     this.activeCount[fn]++;
     this.calls[fn]++;
     this.currentFn = fn;
+    this.onExceptionEntry?.(this.state.ipsr);
   }
 
   private insideException(): boolean {
@@ -196,6 +227,7 @@ export class Profiler implements CycleModel {
       this.frameReturn.copyWithin(1, MAX_DEPTH / 2);
       this.frameStart.copyWithin(1, MAX_DEPTH / 2);
       this.frameException.copyWithin(1, MAX_DEPTH / 2);
+      this.frameTag.copyWithin(1, MAX_DEPTH / 2);
       this.depth -= MAX_DEPTH / 2 - 1;
     }
     const d = ++this.depth;
@@ -224,7 +256,9 @@ export class Profiler implements CycleModel {
     } else {
       const listeners = this.functionListeners.get(fn);
       if (listeners && this.activeCount[fn] === 0) for (const l of listeners) l(cycles, fn);
-      if (this.frameException[d] === -1) this.indirectCallees.set(fn, (this.indirectCallees.get(fn) ?? 0) + cycles);
+      const tag = this.frameTag[d];
+      if (tag & TAG_INDIRECT_IN_HANDLER) this.indirectCallees.set(fn, (this.indirectCallees.get(fn) ?? 0) + cycles);
+      if (tag & TAG_HANDLER_CHILD) this.handlerCallees.set(fn, (this.handlerCallees.get(fn) ?? 0) + cycles);
     }
     this.depth = d - 1;
     this.currentFn = this.frameFn[this.depth];

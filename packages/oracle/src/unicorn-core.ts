@@ -11,13 +11,21 @@ export function unicornCoreFactory(): CoreFactory {
   return (layout) => {
     const uc = new Unicorn();
     const memory = layout.map(({ base, size }) => ({ base, bytes: uc.map(base, size).bytes }));
+    // As in Lockstep: one FP instruction first, so that CONTROL.FPCA is set and later FPSCR writes stick.
+    const code = memory[0];
+    code.bytes.set([0xb0, 0xee, 0x40, 0x0a]); // VMOV.F32 s0, s0
+    uc.step(code.base);
+    code.bytes.fill(0, 0, 4);
+    uc.invalidateCode(code.base, code.base + 4);
     const state = new CpuState();
     const core: CoreUnderTest & { close(): void } = {
       state,
       memory,
       step: () => {
         for (let i = 0; i < 15; i++) uc.writeCore(i, state.r[i]);
-        uc.writeReg(UC_ARM_REG.XPSR_NZCVQG, state.apsr);
+        // APSR_NZCVQG sets GE, XPSR sets T and IT (see Lockstep.loadBlock).
+        uc.writeReg(UC_ARM_REG.APSR_NZCVQG, state.apsr);
+        uc.writeReg(UC_ARM_REG.XPSR, (state.apsr | state.epsr) >>> 0);
         uc.writeReg(UC_ARM_REG.FPSCR, state.fpscr);
         for (let i = 0; i < 32; i++) uc.writeReg(UC_ARM_REG.S0 + i, state.s[i]);
         const err = uc.step(state.r[15]);
@@ -29,7 +37,7 @@ export function unicornCoreFactory(): CoreFactory {
         state.fpscr = regs[SNAP_FPSCR];
         for (let i = 0; i < 32; i++) state.s[i] = regs[SNAP_S0 + i];
       },
-      codeChanged: () => uc.flushTranslations(),
+      codeChanged: () => uc.invalidateCode(layout[0].base, layout[0].base + layout[0].size),
       close: () => uc.close(),
     };
     return core;

@@ -31,7 +31,7 @@ export const Rule = {
    */
   DmaReadDirtyCache: 'dma-read-dirty-cache',
   /** Cache coherency (cache model): the CPU read a cached line that DMA has overwritten since it was filled. */
-  CpuReadStaleAfterDma: 'cpu-read-stale-after-dma',
+  CpuReadStaleCache: 'cpu-read-stale-cache',
 } as const;
 
 export type RuleName = (typeof Rule)[keyof typeof Rule];
@@ -50,5 +50,5 @@ export const RULE_EXPLANATIONS: Readonly<Record<RuleName, string>> = {
   'dma-to-tcm': 'DMA1/DMA2 stream addresses ITCM or DTCM, unreachable for them (transfer error, stream disabled)',
   'dma-bus-error': 'DMA transfer ended in a bus error (TEIF set, stream disabled)',
   'dma-read-dirty-cache': 'DMA read memory whose newest data is still dirty in the D-cache (clean before starting DMA)',
-  'cpu-read-stale-after-dma': 'CPU read a cached copy of memory that DMA has since overwritten (invalidate after DMA)',
+  'cpu-read-stale-cache': 'CPU read a cached copy of memory that DMA has since overwritten (invalidate after DMA)',
 };

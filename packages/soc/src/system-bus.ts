@@ -305,12 +305,23 @@ export class SystemBus implements Bus {
   /** An unaligned access that runs from one memory into the next (SRAM1 into SRAM2): byte by byte. */
   private readAcross(addr: number, size: AccessSize): number {
     let value = 0;
-    for (let i = 0; i < size; i++) value |= this.read8((addr + i) >>> 0) << (8 * i);
+    for (let i = 0; i < size; i++) value |= this.regionByte(addr + i, false).read(addr + i, 1) << (8 * i);
     return value >>> 0;
   }
 
   private writeAcross(addr: number, value: number, size: AccessSize): void {
-    for (let i = 0; i < size; i++) this.write8((addr + i) >>> 0, value >>> (8 * i));
+    for (let i = 0; i < size; i++) {
+      const region = this.regionByte(addr + i, true);
+      if (region.writable) region.write(addr + i, value >>> (8 * i), 1);
+      else this.flashWrite(addr + i, (value >>> (8 * i)) & 0xff, 1);
+    }
+  }
+
+  /** The on-chip memory holding byte `addr`, or a BusError (observers are notified by the caller). */
+  private regionByte(addr: number, isWrite: boolean): RamRegion {
+    const region = this.pageRegion[addr >>> PAGE_SHIFT];
+    if (region === null || !region.contains(addr, 1)) throw new BusError(addr, isWrite, 'unaligned access runs into unmapped memory');
+    return region;
   }
 
   /**
@@ -332,12 +343,12 @@ export class SystemBus implements Bus {
   }
 
   /**
-   * CPU store to the internal flash. RM0433 §4.3: programming needs the bank unlocked (FLASH_KEYR1) and
+   * CPU store to the internal flash. RM0433 FLASH chapter: programming needs the bank unlocked (FLASH_KEYR1) and
    * CR1.PG1 set; otherwise the controller flags a write-protection/programming-sequence error and the
    * array is not changed. Flash programming is not modelled: report the rule and drop the store.
    */
   private flashWrite(addr: number, value: number, size: AccessSize): void {
-    this.context.rule('flash-write', addr, true, `${size}-byte store of 0x${value.toString(16)} to internal flash: not programmed (RM0433 §4.3, flash programming is not modelled)`);
+    this.context.rule('flash-write', addr, true, `${size}-byte store of 0x${value.toString(16)} to internal flash: not programmed (RM0433 FLASH chapter, flash programming is not modelled)`);
   }
 
   private unmappedError(addr: number, isWrite: boolean, region: RamRegion): BusError {
@@ -365,7 +376,8 @@ export class SystemBus implements Bus {
       const page = this.mmioPages[(addr - PERIPH_BASE) >>> PAGE_SHIFT];
       if (page === null) return undefined;
       const entry = page[(addr >>> GRANULE_SHIFT) & (GRANULES_PER_PAGE - 1)];
-      if (entry === undefined || !Array.isArray(entry)) return entry;
+      if (entry === undefined) return undefined;
+      if (!Array.isArray(entry)) return addr >= entry.base && addr < entry.base + entry.size ? entry : undefined;
       for (const d of entry) if (addr >= d.base && addr < d.base + d.size) return d;
       return undefined;
     }
@@ -379,6 +391,8 @@ export class SystemBus implements Bus {
     if (!this.autoUnmodelled) return undefined;
     const p = svdPeripheralAt(addr);
     if (p === undefined) return undefined;
+    // Only where no model answers any part of the SVD block (a partial model owns the block).
+    if (this.devicesOverlapping(p.base, p.base + p.span).length > 0) return undefined;
     const device = new UnmodelledPeripheral(p.name, p.base, p.span, this.context);
     this.mapDevice(device);
     this.autoDevices.add(device);

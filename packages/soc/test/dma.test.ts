@@ -150,20 +150,32 @@ describe('DMA streams driven by DMAMUX requests', () => {
     expect(bus.read32(DMA1 + SxCR(3)) & CT).toBe(0); // swapped twice
   });
 
-  it('a stream addressing DTCM reports dma-to-tcm, sets TEIF and disables itself', () => {
+  it('a stream addressing DTCM reports dma-to-tcm when enabled, then fails its first transfer (TEIF, EN = 0)', () => {
     const { ctx, bus, dmamux } = setup();
     bus.write32(DMAMUX1 + 0, 87);
     bus.write32(DMA1 + SxPAR(0), FAKE);
     bus.write32(DMA1 + SxM0AR(0), 0x2000_0100);
     bus.write32(DMA1 + SxNDTR(0), 4);
     bus.write32(DMA1 + SxCR(0), P2M | MINC | WORDS | TEIE | EN);
+    // Reported at EN (the code that set the stream up is on the stack), a P2M stream writes memory.
+    expect(ctx.rulesNamed('dma-to-tcm').map((r) => [r.address, r.isWrite])).toEqual([[0x2000_0100, true]]);
+    expect(bus.read32(DMA1 + LISR)).toBe(0); // no access yet: no error yet
     expect(dmamux.request(87)).toBe(true);
-    expect(ctx.rulesNamed('dma-to-tcm')).toHaveLength(1);
-    expect(ctx.rulesNamed('dma-to-tcm')[0].address).toBe(0x2000_0100);
+    expect(ctx.rulesNamed('dma-to-tcm')).toHaveLength(1); // not reported twice
     expect(bus.read32(DMA1 + LISR)).toBe(1 << 3); // TEIF0
     expect(bus.read32(DMA1 + SxCR(0)) & EN).toBe(0);
     expect(ctx.irqLevels.get(11)).toBe(true);
     expect(dmamux.request(87)).toBe(false); // disabled: no more transfers
+  });
+
+  it('reports an ITCM source of an M2P stream as a DMA read', () => {
+    const { ctx, bus } = setup();
+    bus.write32(DMA1 + SxPAR(5), FAKE);
+    bus.write32(DMA1 + SxM0AR(5), 0x0000_0400);
+    bus.write32(DMA1 + SxNDTR(5), 4);
+    bus.write32(DMA1 + SxCR(5), M2P | MINC | WORDS | EN);
+    expect(ctx.rulesNamed('dma-to-tcm').map((r) => [r.address, r.isWrite])).toEqual([[0x400, false]]);
+    expect(ctx.rulesNamed('dma-to-tcm')[0].detail).toMatch(/ITCM/);
   });
 
   it('tells the coherency observer about memory-side accesses only', () => {
@@ -189,5 +201,19 @@ describe('DMA streams driven by DMAMUX requests', () => {
     bus.write32(DMA1 + SxNDTR(1), 4);
     bus.write32(DMA1 + SxCR(1), P2M | WORDS | EN);
     expect(ready).toBe(1);
+  });
+
+  it('protects NDTR, PAR, M0AR and the configuration bits while the stream is enabled', () => {
+    const { bus } = setup();
+    bus.write32(DMA1 + SxNDTR(4), 10);
+    bus.write32(DMA1 + SxPAR(4), FAKE);
+    bus.write32(DMA1 + SxCR(4), P2M | WORDS | EN);
+    bus.write32(DMA1 + SxNDTR(4), 3);
+    bus.write32(DMA1 + SxPAR(4), 0x1234);
+    bus.write32(DMA1 + SxCR(4), M2P | CIRC | WORDS | TCIE | EN);
+    expect(bus.read32(DMA1 + SxNDTR(4))).toBe(10);
+    expect(bus.read32(DMA1 + SxPAR(4))).toBe(FAKE);
+    // Interrupt enables may change while enabled (HAL_DMA_Abort relies on it); DIR/CIRC may not.
+    expect(bus.read32(DMA1 + SxCR(4))).toBe(P2M | WORDS | TCIE | EN);
   });
 });

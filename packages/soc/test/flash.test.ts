@@ -24,6 +24,15 @@ describe('FLASH interface (RM0433 §4)', () => {
     expect(r(FLASH.ACR_ALIAS)).toBe(0x22);
   });
 
+  it('tells latency listeners after every ACR write, with the new value already readable', () => {
+    const { w, flash } = setup();
+    const seen: number[] = [];
+    flash.onLatencyChange(() => seen.push(flash.waitStates));
+    w(FLASH.ACR, 0x22);
+    w(FLASH.ACR, 0x24);
+    expect(seen).toEqual([2, 4]);
+  });
+
   it('reports flash-wait-states when the AXI clock outruns LATENCY (hw-facts §3.2 table)', () => {
     const { ctx, bus, w } = setup();
     w(FLASH.ACR, 0); // 0 WS is good to 70 MHz; HSI 64 MHz is fine

@@ -231,4 +231,54 @@ describe('QUADSPI + IS25LP064A', () => {
     t.set(CCR, 0x1f18edeb);
     expect(t.ctx.rulesNamed('qspi-quad-without-qe')).toHaveLength(1);
   });
+
+  it('halves the address, alternate and data phases in DDR mode (instruction stays SDR)', () => {
+    const t = setup();
+    t.init();
+    t.set(CCR, 0x1f18edeb | (1 << 31));
+    // 24-bit address on 4 lines at 2 bits/line/clock = 3 clocks; mode byte 1 clock; 1 clock per byte.
+    expect(t.qspi.readTiming()).toMatchObject({ ddr: true, instructionCycles: 8, addressCycles: 3, alternateCycles: 1, cyclesPerByte: 1 });
+    let changes = 0;
+    t.qspi.onTimingChange(() => changes++);
+    t.set(CR, 0x03400001); // PRESCALER 3: 200 MHz / 4
+    expect(t.qspi.readTiming().qspiHz).toBe(50e6);
+    expect(changes).toBeGreaterThan(0);
+  });
+
+  it('follows the HAL: Command (CCR+AR) then Transmit (CCR rewrite, DR bytes); Command then Receive', () => {
+    const t = setup();
+    t.init();
+    t.command(0x00000106);
+    // Page program 0x02 with a 24-bit address and 4 data bytes, as HAL_QSPI_Command + HAL_QSPI_Transmit:
+    const ccr = (1 << 24) | (2 << 12) | (1 << 10) | (1 << 8) | 0x02;
+    t.set(DLR, 3);
+    t.set(CCR, ccr);
+    t.set(AR, 0x200);
+    expect(t.reg(SR) & BUSY).toBe(0); // an indirect write with data starts at the first DR write
+    t.set(CCR, ccr); // MODIFY_REG(CCR, FMODE, INDIRECT_WRITE)
+    for (const b of [0x11, 0x22]) bus8(t, b);
+    expect(t.reg(SR) & BUSY).toBe(BUSY);
+    t.set(CCR, 0x00000105); // ignored while BUSY (RM0433: CCR writable only when BUSY = 0)
+    for (const b of [0x33, 0x44]) bus8(t, b);
+    t.waitFlag(TCF);
+    t.set(FCR, TCF);
+    expect([...t.flash.memory.subarray(0x200, 0x204)]).toEqual([0x11, 0x22, 0x33, 0x44]);
+    t.autoPoll(0x00, 0x01, CPU_HZ);
+    // Read back: HAL_QSPI_Command writes CCR in indirect-write mode, then HAL_QSPI_Receive switches
+    // FMODE to read and rewrites AR, which starts the read.
+    const read = (1 << 24) | (2 << 12) | (1 << 10) | (1 << 8) | 0x03;
+    t.set(DLR, 3);
+    t.set(CCR, read);
+    t.set(AR, 0x201);
+    const ar = t.reg(AR);
+    t.set(CCR, read | (1 << 26));
+    t.set(AR, ar);
+    const out = [0, 1, 2].map(() => t.bus.read8(QSPI + DR));
+    expect(out).toEqual([0x22, 0x33, 0x44]);
+  });
 });
+
+function bus8(t: ReturnType<typeof setup>, b: number): void {
+  t.waitFlag(FTF);
+  t.bus.write8(QSPI + DR, b);
+}

@@ -50,6 +50,16 @@ describe('RCC registers (RM0433 §8.7)', () => {
     expect(r(RCC.CR) & 0x5).toBe(0x5); // HSION, HSIRDY
   });
 
+  it('LSIRDY and LSERDY follow LSION (CSR) and LSEON (BDCR)', () => {
+    const { r, w } = setup();
+    w(RCC.CSR, 1);
+    expect(r(RCC.CSR) & 3).toBe(3);
+    w(RCC.CSR, 0);
+    expect(r(RCC.CSR) & 3).toBe(0);
+    w(RCC.BDCR, 1);
+    expect(r(RCC.BDCR) & 3).toBe(3);
+  });
+
   it('CFGR.SWS follows SW once the source is ready', () => {
     const { r, w } = setup();
     w(RCC.CFGR, 3); // PLL1 not running yet: stays on HSI

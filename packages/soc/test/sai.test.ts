@@ -187,4 +187,14 @@ describe('SAI1 with DMA1 streams 0/1 as libDaisy drives them', () => {
     expect(sai.blockA.frames).toBe(10);
     expect(ctx.clock.nextEventAt).toBe(Infinity);
   });
+
+  it('empties the FIFO on FFLUSH', () => {
+    const { bus } = setup();
+    bus.write32(SAI1 + 0x04, 0x004002c0);
+    for (let i = 0; i < 3; i++) bus.write32(SAI1 + 0x20, i);
+    expect((bus.read32(SAI1 + 0x18) >>> 16) & 7).toBe(2); // 3 of 8 words: ¼ < level ≤ ½
+    bus.write32(SAI1 + 0x08, 1 << 3);
+    expect((bus.read32(SAI1 + 0x18) >>> 16) & 7).toBe(0);
+    expect(bus.read32(SAI1 + 0x08) & (1 << 3)).toBe(0); // FFLUSH reads 0
+  });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BusError, MmioDevice, type AccessSize } from '@seedsim/core';
+import { BusError, MmioDevice, Mpu, type AccessSize } from '@seedsim/core';
 import { SystemBus, UnmodelledRegisterReporter, type FastMemoryDevice, type MemoryDevice } from '../src/index.js';
 import { RecordingContext } from './soc-test-context.js';
 
@@ -86,6 +86,7 @@ describe('SystemBus memory map (AN4891 Table 6)', () => {
     expect(bus.read16(0x30020000)).toBe(0x0102);
     expect(bus.read32(0x3001fffe)).toBe(0x01020304);
     expect(bus.read16(0x24000001)).toBe(0);
+    expectBusError(() => bus.read32(0x3880_0ffe)); // backup SRAM ends at 0x3880_0FFF: the tail is unmapped
   });
 
   it('reads the flash image, and a CPU store to flash breaks the flash-write rule without changing it', () => {
@@ -162,6 +163,13 @@ describe('SystemBus peripherals', () => {
     expectBusError(() => bus.write32(0x5fff0000, 0));
   });
 
+  it('a model covering part of an SVD block owns it: the rest is a BusError, not an automatic block', () => {
+    const bus = new SystemBus(new RecordingContext());
+    bus.mapDevice(new ScratchDevice('SPI2-head', 0x40003800, 0x20));
+    expect(bus.read32(0x40003808)).toBe(0);
+    expectBusError(() => bus.read32(0x40003840));
+  });
+
   it('a real model mapped later replaces the automatic unmodelled block', () => {
     const bus = new SystemBus(new RecordingContext());
     bus.read32(0x40003800);
@@ -195,6 +203,22 @@ describe('SystemBus memory devices and observers', () => {
     expect(bus.read32(0xc0000010)).toBe(0x55aa55aa);
     expectBusError(() => bus.read32(0xc0000011), 'unaligned'); // default map: 0xC000_0000 is Device
     expectBusError(() => bus.read32(0xc0400000));
+  });
+
+  it("allows unaligned SDRAM access once libDaisy's MPU region 1 makes it Normal memory", () => {
+    const bus = new SystemBus(new RecordingContext());
+    bus.mapMemory(0xc0000000, 0x400000, new ArrayMemory('SDRAM', 0xc0000000, 0x400000));
+    const mpu = new Mpu();
+    bus.setMemoryTypeProvider((a, w) => mpu.memoryType(a, w));
+    expectBusError(() => bus.read32(0xc0000101), 'unaligned'); // MPU off: default map, Device
+    // libdaisy-facts §3 ConfigureMpu region 1: RBAR 0xC0000000, RASR 0x03030033 (64 MB, TEX 0 C 1 B 1).
+    mpu.writeRegister(0x08, 1); // MPU_RNR
+    mpu.writeRegister(0x0c, 0xc0000000); // MPU_RBAR
+    mpu.writeRegister(0x10, 0x03030033); // MPU_RASR
+    mpu.writeRegister(0x04, 5); // MPU_CTRL = ENABLE | PRIVDEFENA
+    bus.write32(0xc0000100, 0x44332211);
+    bus.write32(0xc0000104, 0x88776655);
+    expect(bus.read32(0xc0000101)).toBe(0x55443322);
   });
 
   it('moves a FastMemoryDevice onto the fast path once it hands out its backing', () => {

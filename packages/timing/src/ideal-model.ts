@@ -4,7 +4,7 @@
  */
 import type { CycleModel, TimingInfo } from '@seedsim/core';
 import { Cause, CycleAccounts, type CycleSnapshot } from './accounting.js';
-import { regionOf } from './regions.js';
+import { regionOfAddress } from './regions.js';
 
 export class IdealModel implements CycleModel {
   readonly accounts = new CycleAccounts();
@@ -13,7 +13,7 @@ export class IdealModel implements CycleModel {
 
   retire(pc: number, _info: TimingInfo, _outcome: number): number {
     const a = this.accounts;
-    const region = regionOf(pc);
+    const region = regionOfAddress(pc);
     a.byCause[Cause.Issue] += 1;
     a.cyclesByRegion[region] += 1;
     a.instructionsByRegion[region] += 1;

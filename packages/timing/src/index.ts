@@ -13,3 +13,4 @@ export * from './m7-tables.js';
 export * from './m7-model.js';
 export * from './ideal-model.js';
 export * from './timing-factory.js';
+export * from './soc-adapter.js';

@@ -16,31 +16,25 @@ import { daisyBusConfig, type BusTimingConfig } from './bus-config.js';
 import type { AttributeSource } from './memory-attributes.js';
 import { defaultMemoryParams, type MemoryParams } from './memory-params.js';
 import { MemorySystem, type RuleSink } from './memory-system.js';
-import { regionOf } from './regions.js';
+import { regionOfAddress } from './regions.js';
 import {
   BRANCH_KIND,
   BranchKind,
+  CLASS_FLAGS,
   CORE_LATENCY,
+  ClassFlag,
   EXTRA_CYCLES,
+  EXTRA_FLAGS,
   FP_BUSY,
   FP_LATENCY,
   FpReadKind,
-  HAS_ACCUMULATOR,
-  ISSUE_KIND,
-  IS_FP_ARITH,
-  IS_FP_MAC,
-  IS_MEMORY,
-  IS_MULTIPLE,
-  IS_MUL_CONSUMER,
   IS_SINGLE_LOAD,
-  IS_STORE,
-  IssueKind,
-  MAC_BLOCKED,
   MAC_BLOCK_CYCLES,
-  MAC_NO_YOUNGER,
+  PAIR_CHECK_FLAGS,
   PAIR_OK,
   PIPELINE_LOCK,
   ReadKind,
+  UNIT_FLAGS,
 } from './m7-tables.js';
 
 const N = INSN_CLASS_COUNT;
@@ -93,6 +87,12 @@ export interface M7ModelOptions {
   bus?: BusTimingConfig;
   /** Receives coherency rule events (the board maps it to SocContext.rule). */
   onRule?: RuleSink;
+  /**
+   * The simulation clock. When given, cycles the clock advanced without the model (WFI sleep skipped by
+   * the exception model, anything charged elsewhere) are noticed at the next instruction and counted as
+   * sleep, so the model's timeline and accounts always match the clock.
+   */
+  clock?: { cycles: number };
 }
 
 export class M7Model implements CycleModel {
@@ -100,6 +100,7 @@ export class M7Model implements CycleModel {
   readonly accounts = new CycleAccounts();
   readonly memory: MemorySystem;
   readonly predictor: BranchPredictor;
+  private readonly clock: { cycles: number } | null;
 
   /** Cycle at which the last instruction issued (its last beat for multi-cycle ones). */
   private t = 0;
@@ -108,6 +109,8 @@ export class M7Model implements CycleModel {
   private lastFirstAddress = -1;
 
   private readonly regTime = new Float64Array(16).fill(LONG_AGO);
+  /** regTime + the latency to an ordinary (late-ALU) consumer: the common case in one load. */
+  private readonly regReady = new Float64Array(16).fill(LONG_AGO);
   private readonly regCls = new Uint8Array(16);
   private readonly fpTime = new Float64Array(32).fill(LONG_AGO);
   private readonly fpCls = new Uint8Array(32);
@@ -128,6 +131,11 @@ export class M7Model implements CycleModel {
   private readonly accWrite = new Uint8Array(MAX_ACCESSES);
   private accCount = 0;
 
+  // Cycles and instructions per code region are added when the code region changes (not per instruction).
+  private codeRegion = -1;
+  private codeRegionSince = 0;
+  private codeRegionInstructions = 0;
+
   constructor(options: M7ModelOptions = {}) {
     const defaults = defaultM7Params();
     this.params = { ...defaults, ...options.params, memory: { ...defaults.memory, ...options.params?.memory } };
@@ -136,6 +144,9 @@ export class M7Model implements CycleModel {
     this.predictor = new BranchPredictor(p.predictor);
     this.memory = new MemorySystem(options.bus ?? daisyBusConfig(), p.memory, this.accounts, options.onRule ?? (() => {}));
     this.memory.onBranchPredictorInvalidate = () => this.predictor.invalidate();
+    this.memory.timeSource = () => this.t;
+    this.clock = options.clock ?? null;
+    if (this.clock) this.t = this.clock.cycles;
   }
 
   /** New clocks, wait states, FMC or QUADSPI settings: every latency is re-derived. */
@@ -148,12 +159,26 @@ export class M7Model implements CycleModel {
   }
 
   snapshot(): CycleSnapshot {
+    this.flushCodeRegion();
     return this.accounts.snapshot();
   }
 
   /** Zeroes the counters (not the pipeline or cache state), for per-callback deltas. */
   resetCounters(): void {
     this.accounts.reset();
+    this.codeRegionSince = this.t;
+    this.codeRegionInstructions = 0;
+  }
+
+  /** Brings accounts.cyclesByRegion / instructionsByRegion up to date (snapshot() does it). */
+  flushCodeRegion(): void {
+    const a = this.accounts;
+    if (this.codeRegion >= 0) {
+      a.cyclesByRegion[this.codeRegion] += this.t - this.codeRegionSince;
+      a.instructionsByRegion[this.codeRegion] += a.instructions - this.codeRegionInstructions;
+    }
+    this.codeRegionSince = this.t;
+    this.codeRegionInstructions = a.instructions;
   }
 
   dataAccess(addr: number, bytes: number, isWrite: boolean): void {
@@ -170,30 +195,31 @@ export class M7Model implements CycleModel {
     const a = this.accounts;
     const byCause = a.byCause;
     const cls = info.cls;
+    const f = CLASS_FLAGS[cls];
+    if (this.clock !== null && this.clock.cycles > this.t) this.idle(this.clock.cycles - this.t);
     const t0 = this.t;
     const mem = this.memory;
-    const executed = (outcome & Outcome.Executed) !== 0;
 
     // 1. The branch before this instruction: was this the address it predicted?
     let redirect = LONG_AGO;
     if (this.pendingKind !== BranchKind.None) redirect = this.resolveBranch(pc);
 
     // 2. Could it dual-issue with the previous instruction?
+    const nAccesses = this.accCount;
+    const firstAddress = nAccesses > 0 ? this.accAddress[0] : -1;
     let pairable = this.slotOpen && PAIR_OK[this.lastCls * N + cls] === 1;
-    const firstAddress = this.accCount > 0 ? this.accAddress[0] : -1;
-    if (pairable && IS_SINGLE_LOAD[cls] && IS_SINGLE_LOAD[this.lastCls] && firstAddress >= 0 && this.lastFirstAddress >= 0) {
-      // JNK: two loads pair only when they use different banks (even/odd word) of DTCM/D-cache.
-      if (((firstAddress >>> 2) & 1) === ((this.lastFirstAddress >>> 2) & 1)) pairable = false;
-    }
-    if (pairable && MAC_NO_YOUNGER[cls] && t0 <= this.macAt + MAC_BLOCK_CYCLES) pairable = false;
-    if (pairable && IS_MULTIPLE[cls] && info.transferCount > 0) pairable = false;
+    if (pairable && (f & PAIR_CHECK_FLAGS) !== 0) pairable = this.dynamicPairOk(f, firstAddress, t0, info);
 
     // 3. Constraints other than the pair slot.
-    const fetchReady = t0 + mem.fetch(pc, info.size, t0);
-    const depReady = this.operandsReady(info, cls);
+    let fetchReady = t0;
+    const size = info.size;
+    if (((pc + size - 1) >>> 3 | 0) !== mem.lastFetchGranule || t0 < mem.fillEnd) fetchReady = t0 + mem.fetch(pc, size, t0);
+    const depReady = this.operandsReady(info, f);
     let unitReady = LONG_AGO;
-    if (IS_FP_ARITH[cls] && this.fpBusyUntil > unitReady) unitReady = this.fpBusyUntil;
-    if (MAC_BLOCKED[cls] && this.macAt + 1 + MAC_BLOCK_CYCLES > unitReady) unitReady = this.macAt + 1 + MAC_BLOCK_CYCLES;
+    if ((f & UNIT_FLAGS) !== 0) {
+      if ((f & ClassFlag.FpArith) !== 0 && this.fpBusyUntil > unitReady) unitReady = this.fpBusyUntil;
+      if ((f & ClassFlag.MacBlocked) !== 0 && this.macAt + 1 + MAC_BLOCK_CYCLES > unitReady) unitReady = this.macAt + 1 + MAC_BLOCK_CYCLES;
+    }
     if (pairable && (fetchReady > t0 || depReady > t0 || unitReady > t0 || redirect > t0)) pairable = false;
     // VDIV/VSQRT lock everything but the one instruction paired with them (JNK).
     if (!pairable && this.lockUntil > unitReady) unitReady = this.lockUntil;
@@ -220,8 +246,80 @@ export class M7Model implements CycleModel {
     }
 
     // 4. Memory accesses, in program order from the issue cycle.
+    let end = nAccesses === 0 ? issue : this.accessMemory(issue, nAccesses);
+
+    // 5. Extra beats of multi-cycle instructions.
+    if ((f & EXTRA_FLAGS) !== 0) end += this.extraCycles(f, cls, info, firstAddress);
+
+    // 6. Results and unit state.
+    if ((outcome & Outcome.Executed) !== 0) {
+      let m = info.writeMask & 0x7fff;
+      while (m !== 0) {
+        const bit = m & -m;
+        m ^= bit;
+        const r = 31 - Math.clz32(bit);
+        this.regTime[r] = end;
+        this.regCls[r] = cls;
+        this.regReady[r] = end + CORE_LATENCY[cls];
+      }
+      let fw = info.fpWriteMask;
+      if (fw !== undefined && fw !== 0) {
+        while (fw !== 0) {
+          const bit = fw & -fw;
+          fw ^= bit;
+          const s = 31 - Math.clz32(bit);
+          this.fpTime[s] = end;
+          this.fpCls[s] = cls;
+        }
+      }
+      const flags = info.flags;
+      if (flags !== undefined && (flags & TimingFlag.SetsFlags) !== 0) this.flagsTime = issue;
+    }
+    if ((f & UNIT_FLAGS) !== 0) {
+      if ((f & ClassFlag.Lock) !== 0) this.lockUntil = issue + PIPELINE_LOCK[cls];
+      if ((f & ClassFlag.FpArith) !== 0) this.fpBusyUntil = issue + FP_BUSY[cls];
+      if ((f & ClassFlag.FpMac) !== 0) this.macAt = issue;
+    }
+
+    // 7. Pairing state for the next instruction.
+    if (pairable) {
+      a.dualIssued++;
+      this.slotOpen = false;
+    } else {
+      this.slotOpen = end === issue && (f & ClassFlag.SingleIssue) === 0;
+    }
+    this.lastCls = cls;
+    this.lastFirstAddress = firstAddress;
+
+    if ((f & ClassFlag.Branch) !== 0 || (outcome & Outcome.BranchTaken) !== 0) this.noteBranch(pc, info, cls, outcome, issue, end);
+
+    if (mem.lastFetchRegion !== this.codeRegion) {
+      this.flushCodeRegion();
+      this.codeRegion = mem.lastFetchRegion;
+    }
+    a.instructions++;
+    this.t = end;
+    // Whole cycles; `| 0` returns a small integer rather than a boxed double.
+    return (end - t0) | 0;
+  }
+
+  /** Pair rules that depend on this execution: DTCM/D-cache banks, the MAC shadow, LDM/STM. */
+  private dynamicPairOk(f: number, firstAddress: number, t0: number, info: TimingInfo): boolean {
+    if ((f & ClassFlag.SingleLoad) !== 0 && IS_SINGLE_LOAD[this.lastCls] && firstAddress >= 0 && this.lastFirstAddress >= 0) {
+      // JNK: two loads pair only when they use different banks (even/odd word) of DTCM/D-cache.
+      if (((firstAddress >>> 2) & 1) === ((this.lastFirstAddress >>> 2) & 1)) return false;
+    }
+    if ((f & ClassFlag.MacNoYounger) !== 0 && t0 <= this.macAt + MAC_BLOCK_CYCLES) return false;
+    if ((f & ClassFlag.Multiple) !== 0 && info.transferCount > 0) return false;
+    return true;
+  }
+
+  /** Prices the instruction's loads and stores from cycle `issue`; returns the cycle they let it complete. */
+  private accessMemory(issue: number, n: number): number {
+    const a = this.accounts;
+    const byCause = a.byCause;
+    const mem = this.memory;
     let cur = issue;
-    const n = this.accCount;
     for (let i = 0; i < n; i++) {
       const addr = this.accAddress[i];
       if (this.accWrite[i]) {
@@ -234,119 +332,93 @@ export class M7Model implements CycleModel {
         const stall = mem.load(addr, this.accBytes[i], cur);
         if (stall > 0) {
           byCause[Cause.DataStall] += stall;
-          a.dataStallByRegion[regionOf(addr)] += stall;
+          a.dataStallByRegion[regionOfAddress(addr)] += stall;
           cur += stall;
         }
       }
     }
     this.accCount = 0;
+    return cur;
+  }
 
-    // 5. Extra beats of multi-cycle instructions.
+  /** Cycles after issue of LDM/STM beats (ceil(n/2), JNK), TBB/TBH's second micro-op and SDIV/UDIV. */
+  private extraCycles(f: number, cls: number, info: TimingInfo, firstAddress: number): number {
+    const byCause = this.accounts.byCause;
     let extra = EXTRA_CYCLES[cls];
-    if (IS_MULTIPLE[cls] && info.transferCount > 0) {
-      extra += ((info.transferCount + 1) >> 1) - 1; // ceil(n/2) cycles (JNK)
+    if ((f & ClassFlag.Multiple) !== 0 && info.transferCount > 0) {
+      extra += ((info.transferCount + 1) >> 1) - 1;
       // JNK: STM to an address not 8-byte aligned costs +1 for an even register count.
-      if (IS_STORE[cls] && (info.transferCount & 1) === 0 && firstAddress >= 0 && (firstAddress & 7) !== 0) extra += 1;
-      byCause[Cause.Issue] += extra;
-    } else if (extra > 0) {
-      byCause[Cause.Issue] += extra;
+      if ((f & ClassFlag.Store) !== 0 && (info.transferCount & 1) === 0 && firstAddress >= 0 && (firstAddress & 7) !== 0) extra += 1;
     }
-    if (cls === InsnClass.Div) {
+    byCause[Cause.Issue] += extra;
+    if ((f & ClassFlag.Div) !== 0) {
       const div = this.params.divCycles - 1;
       byCause[Cause.DivideFp] += div;
       extra += div;
     }
-    const end = cur + extra;
+    return extra;
+  }
 
-    // 6. Results and unit state.
-    if (executed) {
-      let m = info.writeMask & 0x7fff;
-      while (m !== 0) {
-        const bit = m & -m;
-        m ^= bit;
-        const r = 31 - Math.clz32(bit);
-        this.regTime[r] = end;
-        this.regCls[r] = cls;
-      }
-      let f = info.fpWriteMask ?? 0;
-      while (f !== 0) {
-        const bit = f & -f;
-        f ^= bit;
-        const s = 31 - Math.clz32(bit);
-        this.fpTime[s] = end;
-        this.fpCls[s] = cls;
-      }
-      if ((info.flags ?? 0) & TimingFlag.SetsFlags) this.flagsTime = issue;
-    }
-    const lock = PIPELINE_LOCK[cls];
-    if (lock > 0) this.lockUntil = issue + lock;
-    if (IS_FP_ARITH[cls]) this.fpBusyUntil = issue + FP_BUSY[cls];
-    if (IS_FP_MAC[cls]) this.macAt = issue;
-
-    // 7. Pairing state for the next instruction.
-    if (pairable) {
-      a.dualIssued++;
-      this.slotOpen = false;
-    } else {
-      this.slotOpen = end === issue && ISSUE_KIND[cls] !== IssueKind.Single;
-    }
-    this.lastCls = cls;
-    this.lastFirstAddress = firstAddress;
-
+  /** Remembers a branch (or PC write) for resolution when the next instruction shows where it went. */
+  private noteBranch(pc: number, info: TimingInfo, cls: number, outcome: number, issue: number, end: number): void {
     const kind = BRANCH_KIND[cls];
     const taken = (outcome & Outcome.BranchTaken) !== 0;
-    if (kind !== BranchKind.None || taken) {
-      this.pendingKind = kind === BranchKind.None ? BranchKind.Indirect : kind;
-      this.pendingPc = pc;
-      this.pendingTaken = taken;
-      const flags = info.flags;
-      this.pendingConditional = flags === undefined ? cls === InsnClass.Branch : (flags & TimingFlag.Conditional) !== 0;
-      this.pendingIssue = end;
-      this.pendingFlagsDistance = issue - this.flagsTime;
-      if (taken) this.slotOpen = false; // the target starts a new issue group
-    }
-
-    const cycles = end - t0;
-    const region = mem.lastFetchRegion;
-    a.cyclesByRegion[region] += cycles;
-    a.instructionsByRegion[region]++;
-    a.instructions++;
-    this.t = end;
-    mem.now = end;
-    return cycles;
+    this.pendingKind = kind === BranchKind.None ? BranchKind.Indirect : kind;
+    this.pendingPc = pc;
+    this.pendingTaken = taken;
+    const flags = info.flags;
+    this.pendingConditional = flags === undefined ? cls === InsnClass.Branch : (flags & TimingFlag.Conditional) !== 0;
+    this.pendingIssue = end;
+    this.pendingFlagsDistance = issue - this.flagsTime;
+    if (taken) this.slotOpen = false; // the target starts a new issue group
   }
 
   /** Earliest issue cycle allowed by the instruction's register operands. */
-  private operandsReady(info: TimingInfo, cls: number): number {
+  private operandsReady(info: TimingInfo, f: number): number {
     let ready = LONG_AGO;
     const read = info.readMask & 0x7fff;
-    let early = info.earlyMask;
-    let late = info.lateMask;
-    if (early === undefined) early = IS_MEMORY[cls] && !IS_STORE[cls] ? read : 0;
-    if (late === undefined) late = IS_STORE[cls] ? read : 0;
-    const earlyKind = IS_MEMORY[cls] ? ReadKind.Address : ReadKind.Early;
-    const lateKind = HAS_ACCUMULATOR[cls] ? ReadKind.Accumulator : ReadKind.StoreData;
-    const normalKind = IS_MUL_CONSUMER[cls] ? ReadKind.MulOperand : ReadKind.Normal;
-    let m = read;
-    while (m !== 0) {
-      const bit = m & -m;
-      m ^= bit;
-      const r = 31 - Math.clz32(bit);
-      const kind = early & bit ? earlyKind : late & bit ? lateKind : normalKind;
-      const t = this.regTime[r] + CORE_LATENCY[kind * N + this.regCls[r]];
-      if (t > ready) ready = t;
+    if (read !== 0) {
+      let early = info.earlyMask;
+      let late = info.lateMask;
+      if (early === undefined) early = (f & (ClassFlag.Memory | ClassFlag.Store)) === ClassFlag.Memory ? read : 0;
+      if (late === undefined) late = (f & ClassFlag.Store) !== 0 ? read : 0;
+      let m = read;
+      if ((f & ClassFlag.MulConsumer) === 0) {
+        // Ordinary operands: completion + latency to the late ALU, precomputed at write time.
+        let normal = read & ~(early | late);
+        m = read & (early | late);
+        while (normal !== 0) {
+          const bit = normal & -normal;
+          normal ^= bit;
+          const t = this.regReady[31 - Math.clz32(bit)];
+          if (t > ready) ready = t;
+        }
+      }
+      if (m !== 0) {
+        const earlyKind = (f & ClassFlag.Memory) !== 0 ? ReadKind.Address : ReadKind.Early;
+        const lateKind = (f & ClassFlag.Accumulator) !== 0 ? ReadKind.Accumulator : ReadKind.StoreData;
+        const normalKind = (f & ClassFlag.MulConsumer) !== 0 ? ReadKind.MulOperand : ReadKind.Normal;
+        while (m !== 0) {
+          const bit = m & -m;
+          m ^= bit;
+          const r = 31 - Math.clz32(bit);
+          const kind = (early & bit) !== 0 ? earlyKind : (late & bit) !== 0 ? lateKind : normalKind;
+          const t = this.regTime[r] + CORE_LATENCY[kind * N + this.regCls[r]];
+          if (t > ready) ready = t;
+        }
+      }
     }
-    let f = info.fpReadMask ?? 0;
-    if (f !== 0) {
+    let fr = info.fpReadMask;
+    if (fr !== undefined && fr !== 0) {
       const written = info.fpWriteMask ?? 0;
-      const isMac = IS_FP_MAC[cls] === 1;
-      const isStore = IS_STORE[cls] === 1;
-      while (f !== 0) {
-        const bit = f & -f;
-        f ^= bit;
+      const isMac = (f & ClassFlag.FpMac) !== 0;
+      const isStore = (f & ClassFlag.Store) !== 0;
+      while (fr !== 0) {
+        const bit = fr & -fr;
+        fr ^= bit;
         const s = 31 - Math.clz32(bit);
         // The accumulator of VFMA/VMLA is the register it both reads and writes.
-        const kind = isMac && written & bit ? FpReadKind.Accumulator : isStore ? FpReadKind.Store : FpReadKind.Normal;
+        const kind = isMac && (written & bit) !== 0 ? FpReadKind.Accumulator : isStore ? FpReadKind.Store : FpReadKind.Normal;
         const t = this.fpTime[s] + FP_LATENCY[kind * N + this.fpCls[s]];
         if (t > ready) ready = t;
       }
@@ -380,12 +452,12 @@ export class M7Model implements CycleModel {
     if (kind === 'entry') cycles = p.exceptionEntry + (fpFrame ? p.fpFrameEntryExtra : 0);
     else if (kind === 'return') cycles = p.exceptionReturn + (fpFrame ? p.fpFrameReturnExtra : 0);
     else cycles = p.tailChain;
+    if (this.clock !== null && this.clock.cycles > this.t) this.idle(this.clock.cycles - this.t);
     this.pendingKind = BranchKind.None;
     this.slotOpen = false;
     this.accCount = 0;
     this.accounts.byCause[Cause.Exception] += cycles;
     this.t += cycles;
-    this.memory.now = this.t;
     return cycles;
   }
 
@@ -394,15 +466,18 @@ export class M7Model implements CycleModel {
     this.accounts.byCause[Cause.Sleep] += cycles;
     this.t += cycles;
     this.slotOpen = false;
-    this.memory.now = this.t;
   }
 
   /** Power-on: pipeline, predictor, caches (disabled) and counters. */
   reset(): void {
-    this.t = 0;
+    this.t = this.clock ? this.clock.cycles : 0;
     this.slotOpen = false;
     this.regTime.fill(LONG_AGO);
+    this.regReady.fill(LONG_AGO);
     this.fpTime.fill(LONG_AGO);
+    this.codeRegion = -1;
+    this.codeRegionSince = this.t;
+    this.codeRegionInstructions = 0;
     this.flagsTime = this.lockUntil = this.fpBusyUntil = this.macAt = LONG_AGO;
     this.pendingKind = BranchKind.None;
     this.accCount = 0;

@@ -212,3 +212,50 @@ export const IS_MULTIPLE = table(0, [
 ]);
 /** Extra issue cycles of fixed multi-cycle classes: TBB/TBH are 2 micro-ops (LLVM-M7). */
 export const EXTRA_CYCLES = table(0, [[[C.TableBranch], 1]]);
+
+/** Per-class facts packed in one word, so the hot path tests one table entry instead of many. */
+export const enum ClassFlag {
+  SingleLoad = 1 << 0,
+  Memory = 1 << 1,
+  Store = 1 << 2,
+  MulConsumer = 1 << 3,
+  Accumulator = 1 << 4,
+  FpArith = 1 << 5,
+  FpMac = 1 << 6,
+  MacBlocked = 1 << 7,
+  MacNoYounger = 1 << 8,
+  Multiple = 1 << 9,
+  Lock = 1 << 10,
+  Extra = 1 << 11,
+  Div = 1 << 12,
+  Branch = 1 << 13,
+  /** Never pairs (IssueKind.Single). */
+  SingleIssue = 1 << 14,
+}
+
+/** Any flag that needs a dynamic pairing check. */
+export const PAIR_CHECK_FLAGS = ClassFlag.SingleLoad | ClassFlag.MacNoYounger | ClassFlag.Multiple;
+/** Any flag that makes the FP unit or pipeline lock constrain issue, or needs state updated at issue. */
+export const UNIT_FLAGS = ClassFlag.FpArith | ClassFlag.FpMac | ClassFlag.MacBlocked | ClassFlag.Lock;
+/** Any flag that adds cycles after issue. */
+export const EXTRA_FLAGS = ClassFlag.Multiple | ClassFlag.Extra | ClassFlag.Div;
+
+export const CLASS_FLAGS = new Uint32Array(N);
+for (let c = 0; c < N; c++) {
+  CLASS_FLAGS[c] =
+    (IS_SINGLE_LOAD[c] ? ClassFlag.SingleLoad : 0) |
+    (IS_MEMORY[c] ? ClassFlag.Memory : 0) |
+    (IS_STORE[c] ? ClassFlag.Store : 0) |
+    (IS_MUL_CONSUMER[c] ? ClassFlag.MulConsumer : 0) |
+    (HAS_ACCUMULATOR[c] ? ClassFlag.Accumulator : 0) |
+    (IS_FP_ARITH[c] ? ClassFlag.FpArith : 0) |
+    (IS_FP_MAC[c] ? ClassFlag.FpMac : 0) |
+    (MAC_BLOCKED[c] ? ClassFlag.MacBlocked : 0) |
+    (MAC_NO_YOUNGER[c] ? ClassFlag.MacNoYounger : 0) |
+    (IS_MULTIPLE[c] ? ClassFlag.Multiple : 0) |
+    (PIPELINE_LOCK[c] ? ClassFlag.Lock : 0) |
+    (EXTRA_CYCLES[c] ? ClassFlag.Extra : 0) |
+    (c === C.Div ? ClassFlag.Div : 0) |
+    (BRANCH_KIND[c] !== BranchKind.None ? ClassFlag.Branch : 0) |
+    (ISSUE_KIND[c] === IssueKind.Single ? ClassFlag.SingleIssue : 0);
+}

@@ -3,7 +3,7 @@
  * Sources: ARMv7-M ARM DDI 0403E B3.1 Table B3-1 (default memory map) and B3.5.7 Table B3-13 (MPU
  * TEX/C/B/S encoding); Cortex-M7 TRM DDI 0489F §5.9 (only Non-shared cacheable memory is looked up).
  */
-export const enum MemAttr {
+export const enum L1Attr {
   /** Normal memory whose inner policy is cacheable (write-through or write-back). */
   Cacheable = 1,
   /** Write-back (else write-through) when Cacheable. */
@@ -17,17 +17,17 @@ export const enum MemAttr {
 }
 
 /** Normal, write-back, read- and write-allocate. */
-export const ATTR_WBWA = MemAttr.Cacheable | MemAttr.WriteBack | MemAttr.WriteAllocate;
+export const ATTR_WBWA = L1Attr.Cacheable | L1Attr.WriteBack | L1Attr.WriteAllocate;
 /** Normal, write-through, read-allocate (no write allocate). */
-export const ATTR_WT = MemAttr.Cacheable;
+export const ATTR_WT = L1Attr.Cacheable;
 /** Normal, write-back, read-allocate only. */
-export const ATTR_WB_NO_WA = MemAttr.Cacheable | MemAttr.WriteBack;
+export const ATTR_WB_NO_WA = L1Attr.Cacheable | L1Attr.WriteBack;
 export const ATTR_NORMAL_UNCACHED = 0;
-export const ATTR_DEVICE = MemAttr.Device;
+export const ATTR_DEVICE = L1Attr.Device;
 
 /** Whether the L1 D-cache looks the access up: cacheable and not shareable (TRM §5.9). */
 export function isCachedData(attr: number): boolean {
-  return (attr & (MemAttr.Cacheable | MemAttr.Shareable | MemAttr.Device)) === MemAttr.Cacheable;
+  return (attr & (L1Attr.Cacheable | L1Attr.Shareable | L1Attr.Device)) === L1Attr.Cacheable;
 }
 
 /** Default memory map attributes, used with the MPU off or as its background region (B3.1 Table B3-1). */
@@ -44,11 +44,11 @@ export function defaultAttributes(address: number): number {
     case 4: // 0x8000_0000 RAM: Normal WT
       return ATTR_WT;
     case 5: // 0xA000_0000 Device, shareable
-      return ATTR_DEVICE | MemAttr.Shareable;
+      return ATTR_DEVICE | L1Attr.Shareable;
     case 6: // 0xC000_0000 Device, non-shareable
       return ATTR_DEVICE;
     default: // 0xE000_0000 PPB (Strongly-ordered) and vendor system space (Device)
-      return ATTR_DEVICE | MemAttr.Shareable;
+      return ATTR_DEVICE | L1Attr.Shareable;
   }
 }
 
@@ -60,14 +60,14 @@ const CACHE_POLICY = [ATTR_NORMAL_UNCACHED, ATTR_WBWA, ATTR_WT, ATTR_WB_NO_WA];
  * Reserved encodings decode as Strongly-ordered (the safest reading: never cached).
  */
 export function attributesFromTexCbS(tex: number, c: number, b: number, s: number): number {
-  const share = s ? MemAttr.Shareable : 0;
+  const share = s ? L1Attr.Shareable : 0;
   if (tex & 4) return CACHE_POLICY[((c & 1) << 1) | (b & 1)] | share;
   const code = ((tex & 3) << 2) | ((c & 1) << 1) | (b & 1);
   switch (code) {
     case 0b0000: // Strongly-ordered, always shareable
-      return ATTR_DEVICE | MemAttr.Shareable;
+      return ATTR_DEVICE | L1Attr.Shareable;
     case 0b0001: // Shared Device
-      return ATTR_DEVICE | MemAttr.Shareable;
+      return ATTR_DEVICE | L1Attr.Shareable;
     case 0b0010: // Normal, outer and inner write-through, no write allocate
       return ATTR_WT | share;
     case 0b0011: // Normal, outer and inner write-back, no write allocate
@@ -79,7 +79,7 @@ export function attributesFromTexCbS(tex: number, c: number, b: number, s: numbe
     case 0b1000: // Non-shared Device
       return ATTR_DEVICE;
     default: // reserved or IMPLEMENTATION DEFINED (TEX=001 C=1 B=0)
-      return ATTR_DEVICE | MemAttr.Shareable;
+      return ATTR_DEVICE | L1Attr.Shareable;
   }
 }
 

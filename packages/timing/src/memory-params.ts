@@ -41,6 +41,8 @@ export interface MemoryParams {
   storeRetireWord: number;
   storeRetireNarrow: number;
   storeRetireUnaligned: number;
+  /** Dynamic read-allocate mode on write streams (TRM §5.9.1; ACTLR.DISRAMODE resets to 0: enabled). */
+  dynamicReadAllocate: boolean;
 }
 
 export function defaultMemoryParams(): MemoryParams {
@@ -62,5 +64,6 @@ export function defaultMemoryParams(): MemoryParams {
     storeRetireWord: 1,
     storeRetireNarrow: 2,
     storeRetireUnaligned: 4,
+    dynamicReadAllocate: true,
   };
 }

@@ -10,10 +10,10 @@ import type { CacheOps } from '@seedsim/core';
 import type { CycleAccounts } from './accounting.js';
 import { validateBusConfig, type BusTimingConfig } from './bus-config.js';
 import { LineState, SetAssociativeCache } from './cache.js';
-import { DEFAULT_ATTRIBUTE_SOURCE, MemAttr, isCachedData, type AttributeSource } from './memory-attributes.js';
+import { DEFAULT_ATTRIBUTE_SOURCE, L1Attr, isCachedData, type AttributeSource } from './memory-attributes.js';
 import type { MemoryParams } from './memory-params.js';
 import { QspiTiming } from './qspi-timing.js';
-import { REGION_COUNT, Region, regionOf } from './regions.js';
+import { REGION_COUNT, Region, regionOfAddress } from './regions.js';
 import { SdramTiming } from './sdram-timing.js';
 import { WriteBuffer } from './write-buffer.js';
 
@@ -31,8 +31,8 @@ export class MemorySystem implements CacheOps {
   dcacheEnabled = false;
   /** Called on BPIALL. */
   onBranchPredictorInvalidate: (() => void) | null = null;
-  /** Latest cycle the model told us about (for maintenance operations, which carry no time). */
-  now = 0;
+  /** The current cycle, for maintenance operations (which carry no time); the model sets it. */
+  timeSource: () => number = () => 0;
 
   private attributeSource: AttributeSource = DEFAULT_ATTRIBUTE_SOURCE;
   private readonly memoKey = new Int32Array(ATTR_MEMO_SIZE).fill(-1);
@@ -52,12 +52,27 @@ export class MemorySystem implements CacheOps {
   private fillFirstWord = 0;
   private fillCriticalAt = 0;
   private fillWordCycles = 0;
-  private fillEnd = 0;
+  /** When the line fill in flight on AXIM completes. */
+  fillEnd = 0;
   private readonly wordsPerLine: number;
   private readonly lineShift: number;
 
   // Instruction fetch: last 64-bit fetch granule looked up.
-  private lastFetchGranule = -1;
+  // The line of the last cached data access that hit or allocated (still valid in the D-cache until
+  // something evicts, invalidates or disables): accesses to it skip the region, attribute and tag lookups.
+  private hitLine = -2;
+  private hitSlot = 0;
+  private hitRegion: Region = Region.Other;
+  private hitWriteBack = false;
+
+  /** In dynamic read-allocate mode (write misses do not allocate). */
+  readAllocateMode = false;
+  private streamNext = -1;
+  private streamLineBytes = 0;
+  private streamFullLines = 0;
+
+  /** Last 64-bit fetch granule looked up (address >>> 3). */
+  lastFetchGranule = -1;
   /** Region of the instruction last passed to {@link fetch}. */
   lastFetchRegion: Region = Region.Other;
 
@@ -132,6 +147,7 @@ export class MemorySystem implements CacheOps {
 
   attributesChanged(): void {
     this.memoKey.fill(-1);
+    this.forget();
   }
 
   /** Attributes of the 32-byte granule holding `address` (the MPU's smallest region is 32 bytes, B3.5.8). */
@@ -156,12 +172,12 @@ export class MemorySystem implements CacheOps {
     const granule = ((pc + size - 1) >>> 3) | 0;
     if (granule === this.lastFetchGranule) return this.streamWait(pc, now, this.lastFetchRegion);
     this.lastFetchGranule = granule;
-    const region = regionOf(pc);
+    const region = regionOfAddress(pc);
     this.lastFetchRegion = region;
     if (region === Region.Itcm) return 0;
     const a = this.accounts;
     const addr = (granule << 3) >>> 0;
-    if (this.icacheEnabled && (this.attributes(addr) & (MemAttr.Cacheable | MemAttr.Device)) === MemAttr.Cacheable) {
+    if (this.icacheEnabled && (this.attributes(addr) & (L1Attr.Cacheable | L1Attr.Device)) === L1Attr.Cacheable) {
       const line = addr >>> this.lineShift;
       if (this.icache.find(line) >= 0) {
         a.icacheHits[region]++;
@@ -179,9 +195,14 @@ export class MemorySystem implements CacheOps {
 
   /** A load of `bytes` at `address` issued at `now`; returns the cycles until its data is available. */
   load(address: number, bytes: number, now: number): number {
-    this.now = now;
-    const region = regionOf(address);
     let stall = (address & (bytes - 1)) !== 0 ? UNALIGNED_LOAD_PENALTY : 0;
+    if (((address >>> this.lineShift) | 0) === this.hitLine) {
+      this.accounts.dcacheHits[this.hitRegion]++;
+      if (this.readAllocateMode && this.hitLine === (((this.streamNext - 1) >>> this.lineShift) | 0)) this.leaveReadAllocateMode();
+      if (this.dcache.state[this.hitSlot] & LineState.Stale) this.reportStale(this.hitSlot, address);
+      return stall + this.streamWait(address, now, this.hitRegion);
+    }
+    const region = regionOfAddress(address);
     if (region === Region.Dtcm || region === Region.Itcm) return stall;
     const a = this.accounts;
     if (region === Region.Ppb) {
@@ -191,48 +212,54 @@ export class MemorySystem implements CacheOps {
     const attr = this.attributes(address);
     if (this.dcacheEnabled && isCachedData(attr)) {
       const line = (address >>> this.lineShift) | 0;
+      // A load from the line being streamed leaves dynamic read-allocate mode (TRM §5.9.1).
+      if (this.readAllocateMode && line === (((this.streamNext - 1) >>> this.lineShift) | 0)) this.leaveReadAllocateMode();
       const slot = this.dcache.find(line);
       if (slot >= 0) {
         a.dcacheHits[region]++;
-        const state = this.dcache.state[slot];
-        if (state & LineState.Stale) {
-          this.dcache.state[slot] = state & ~LineState.Stale;
-          this.onRule(
-            'cpu-read-stale-cache',
-            address >>> 0,
-            false,
-            `D-cache hit on line 0x${hex((line << this.lineShift) >>> 0)} that a DMA wrote after it was cached; the CPU reads the old cached copy (invalidate the line, SCB_InvalidateDCache_by_Addr, after the DMA completes)`,
-          );
-        }
+        if (this.dcache.state[slot] & LineState.Stale) this.reportStale(slot, address);
+        this.remember(line, slot, region, attr);
         return stall + this.streamWait(address, now, region);
       }
       a.dcacheMisses[region]++;
-      this.dcache.allocate(line);
+      const newSlot = this.dcache.allocate(line);
       this.evicted(now);
+      this.remember(line, newSlot, region, attr);
       return stall + this.startFill(address, region, now);
     }
     a.uncached[region]++;
     // Device accesses stay in program order with the buffered stores before them (A3.7.1).
-    if (attr & MemAttr.Device) stall += this.storeBuffer.drainTime(now);
+    if (attr & L1Attr.Device) stall += this.storeBuffer.drainTime(now);
     return stall + this.uncachedRead(address, bytes, region, now + stall);
   }
 
   /** A store of `bytes` at `address` issued at `now`; returns the cycles the pipeline stalls (store buffer full). */
   store(address: number, bytes: number, now: number): number {
-    this.now = now;
     const p = this.params;
-    const region = regionOf(address);
+    const region = regionOfAddress(address);
     const unaligned = (address & (bytes - 1)) !== 0;
     const retire = unaligned ? p.storeRetireUnaligned : bytes < 4 ? p.storeRetireNarrow : p.storeRetireWord;
+    if (((address >>> this.lineShift) | 0) === this.hitLine) {
+      this.accounts.dcacheHits[this.hitRegion]++;
+      if (p.dynamicReadAllocate) this.trackWriteStream(address, bytes);
+      if (this.hitWriteBack) {
+        const st = this.dcache.state;
+        st[this.hitSlot] = (st[this.hitSlot] | LineState.Dirty) & ~LineState.DirtyReported;
+        return this.storeBuffer.push(now, retire);
+      }
+      return this.storeBuffer.push(now, Math.max(retire, this.uncachedWriteCost(address, bytes, this.hitRegion, now)));
+    }
     if (region === Region.Dtcm || region === Region.Itcm) return this.storeBuffer.push(now, retire);
     const a = this.accounts;
     const attr = this.attributes(address);
     if (this.dcacheEnabled && isCachedData(attr)) {
       const line = (address >>> this.lineShift) | 0;
       const slot = this.dcache.find(line);
-      const writeBack = (attr & MemAttr.WriteBack) !== 0;
+      const writeBack = (attr & L1Attr.WriteBack) !== 0;
+      if (this.params.dynamicReadAllocate) this.trackWriteStream(address, bytes);
       if (slot >= 0) {
         a.dcacheHits[region]++;
+        this.remember(line, slot, region, attr);
         if (writeBack) {
           this.dcache.state[slot] = (this.dcache.state[slot] | LineState.Dirty) & ~LineState.DirtyReported;
           return this.storeBuffer.push(now, retire);
@@ -240,10 +267,17 @@ export class MemorySystem implements CacheOps {
         return this.storeBuffer.push(now, Math.max(retire, this.uncachedWriteCost(address, bytes, region, now)));
       }
       a.dcacheMisses[region]++;
-      if (writeBack && attr & MemAttr.WriteAllocate) {
+      if (this.readAllocateMode) {
+        // Dynamic read-allocate mode (TRM §5.9.1): the write miss goes straight to memory; the store
+        // buffer sends the stream as line-sized bursts, so each store carries its share of one burst.
+        const share = this.lineWriteback[region] / ((1 << this.lineShift) / bytes);
+        return this.storeBuffer.push(now, Math.max(retire, Math.ceil(share)));
+      }
+      if (writeBack && attr & L1Attr.WriteAllocate) {
         const newSlot = this.dcache.allocate(line);
         this.evicted(now);
         this.dcache.state[newSlot] = LineState.Valid | LineState.Dirty;
+        this.remember(line, newSlot, region, attr);
         // The store waits in the buffer for its line; the pipeline goes on (TRM §5.9, non-blocking).
         const fill = this.startFill(address, region, now);
         return this.storeBuffer.push(now, fill + retire);
@@ -252,6 +286,59 @@ export class MemorySystem implements CacheOps {
     }
     a.uncached[region]++;
     return this.storeBuffer.push(now, this.uncachedWriteCost(address, bytes, region, now));
+  }
+
+  private remember(line: number, slot: number, region: Region, attr: number): void {
+    this.hitLine = line;
+    this.hitSlot = slot;
+    this.hitRegion = region;
+    this.hitWriteBack = (attr & L1Attr.WriteBack) !== 0;
+  }
+
+  /** Forgets the last-hit line (after anything that can evict, invalidate or re-attribute it). */
+  private forget(): void {
+    this.hitLine = -2;
+  }
+
+  private reportStale(slot: number, address: number): void {
+    const c = this.dcache;
+    c.state[slot] &= ~LineState.Stale;
+    this.onRule(
+      'cpu-read-stale-cache',
+      address >>> 0,
+      false,
+      `D-cache hit on line 0x${hex((c.tags[slot] << this.lineShift) >>> 0)} that a DMA wrote after it was cached; the CPU reads the old cached copy (invalidate the line, SCB_InvalidateDCache_by_Addr, after the DMA completes)`,
+    );
+  }
+
+  /**
+   * Dynamic read-allocate mode (TRM §5.9.1, DUG §2.2.8): after whole lines are written by a sequential
+   * store stream on 3 consecutive lines, write misses stop allocating; a store that does not continue the
+   * stream (a partial-line write) leaves the mode. Approximation: "before its linefill completes" is read
+   * as "by a store stream", without timing the fills.
+   */
+  private trackWriteStream(address: number, bytes: number): void {
+    const lineBytes = 1 << this.lineShift;
+    if (address >>> 0 !== this.streamNext) {
+      this.streamFullLines = 0;
+      this.streamLineBytes = 0;
+      if (this.readAllocateMode) this.readAllocateMode = false;
+    }
+    this.streamLineBytes += bytes;
+    this.streamNext = (address + bytes) >>> 0;
+    if ((this.streamNext & (lineBytes - 1)) === 0) {
+      if (this.streamLineBytes >= lineBytes) {
+        if (++this.streamFullLines >= 3) this.readAllocateMode = true;
+      } else {
+        this.streamFullLines = 0;
+      }
+      this.streamLineBytes = 0;
+    }
+  }
+
+  private leaveReadAllocateMode(): void {
+    this.readAllocateMode = false;
+    this.streamFullLines = 0;
   }
 
   /** Cycles until all buffered stores have drained (DSB, Device reads). */
@@ -293,6 +380,15 @@ export class MemorySystem implements CacheOps {
     }
   }
 
+  /** DmaAccessObserver (packages/soc dma.ts): the DMA model reports its memory-side accesses here. */
+  onDmaRead(addr: number, bytes: number): void {
+    this.dmaRead(addr, bytes);
+  }
+
+  onDmaWrite(addr: number, bytes: number): void {
+    this.dmaWrite(addr, bytes);
+  }
+
   private peek(line: number): number {
     const c = this.dcache;
     const base = (line & (c.sets - 1)) * c.ways;
@@ -306,6 +402,7 @@ export class MemorySystem implements CacheOps {
     this.icacheEnabled = icache;
     this.dcacheEnabled = dcache;
     this.lastFetchGranule = -1;
+    this.forget();
   }
 
   invalidateInstructionAll(): void {
@@ -320,11 +417,13 @@ export class MemorySystem implements CacheOps {
   }
 
   invalidateDataByAddress(addr: number): void {
+    this.forget();
     const slot = this.peek((addr >>> this.lineShift) | 0);
     if (slot >= 0) this.dcache.invalidateSlot(slot);
   }
 
   invalidateDataBySetWay(value: number): void {
+    this.forget();
     const slot = this.setWaySlot(value);
     if (slot >= 0) this.dcache.invalidateSlot(slot);
   }
@@ -338,12 +437,14 @@ export class MemorySystem implements CacheOps {
   }
 
   cleanInvalidateDataByAddress(addr: number): void {
+    this.forget();
     const slot = this.peek((addr >>> this.lineShift) | 0);
     this.clean(slot);
     if (slot >= 0) this.dcache.invalidateSlot(slot);
   }
 
   cleanInvalidateDataBySetWay(value: number): void {
+    this.forget();
     const slot = this.setWaySlot(value);
     this.clean(slot);
     if (slot >= 0) this.dcache.invalidateSlot(slot);
@@ -368,7 +469,7 @@ export class MemorySystem implements CacheOps {
     const state = c.state[slot];
     if (state & LineState.Dirty) {
       const address = (c.tags[slot] << this.lineShift) >>> 0;
-      this.writeBackLine(address, this.now);
+      this.writeBackLine(address, this.timeSource());
       c.state[slot] = state & ~(LineState.Dirty | LineState.DirtyReported);
     }
   }
@@ -382,7 +483,7 @@ export class MemorySystem implements CacheOps {
   }
 
   private writeBackLine(address: number, now: number): void {
-    const region = regionOf(address);
+    const region = regionOfAddress(address);
     this.accounts.writebacks[region]++;
     let cost = this.lineWriteback[region];
     if (region === Region.Sdram && this.sdram.configured) cost = this.sdram.write(address, 1 << this.lineShift, now);
@@ -464,6 +565,10 @@ export class MemorySystem implements CacheOps {
     this.fillEnd = 0;
     this.lastFetchGranule = -1;
     this.storeBuffer.reset();
+    this.forget();
+    this.readAllocateMode = false;
+    this.streamNext = -1;
+    this.streamFullLines = this.streamLineBytes = 0;
   }
 }
 

@@ -40,7 +40,7 @@ export const REGION_NAMES: readonly string[] = [
  * 288 KB, SRAM4 64 KB + backup 4 KB, flash 128 KB; FMC SDRAM banks at 0xC000_0000/0xD000_0000,
  * QSPI at 0x9000_0000). The whole alias range of each bus slave is attributed to it.
  */
-export function regionOf(address: number): Region {
+export function regionOfAddress(address: number): Region {
   const a = address >>> 0;
   switch (a >>> 28) {
     case 0x0:

@@ -9,7 +9,7 @@ import {
   ATTR_WBWA,
   ATTR_WT,
   CycleAccounts,
-  MemAttr,
+  L1Attr,
   MemorySystem,
   Region,
   attributesFromTexCbS,
@@ -32,14 +32,14 @@ describe('memory attributes', () => {
   it('default map (ARMv7-M B3.1 Table B3-1)', () => {
     expect(defaultAttributes(0x0800_0000)).toBe(ATTR_WT); // Code: WT
     expect(defaultAttributes(0x2400_0000)).toBe(ATTR_WBWA); // SRAM: WBWA
-    expect(defaultAttributes(0x4000_0000) & MemAttr.Device).toBeTruthy();
+    expect(defaultAttributes(0x4000_0000) & L1Attr.Device).toBeTruthy();
     expect(defaultAttributes(0x9000_0000)).toBe(ATTR_WT); // QSPI: WT
-    expect(defaultAttributes(0xc000_0000) & MemAttr.Device).toBeTruthy(); // SDRAM: Device until the MPU says otherwise
+    expect(defaultAttributes(0xc000_0000) & L1Attr.Device).toBeTruthy(); // SDRAM: Device until the MPU says otherwise
   });
 
   it("libDaisy's MPU regions decode as hw-facts §2.2 says (B3.5.7 Table B3-13)", () => {
     // Region 0: D2 SRAM DMA buffers, TEX=1 C=0 B=0 S=1: Normal non-cacheable, shareable.
-    expect(attributesFromTexCbS(1, 0, 0, 1)).toBe(ATTR_NORMAL_UNCACHED | MemAttr.Shareable);
+    expect(attributesFromTexCbS(1, 0, 0, 1)).toBe(ATTR_NORMAL_UNCACHED | L1Attr.Shareable);
     // Region 1: SDRAM, TEX=0 C=1 B=1 S=0: Normal write-back, no write-allocate.
     expect(attributesFromTexCbS(0, 1, 1, 0)).toBe(ATTR_WB_NO_WA);
     // TEX=1 C=1 B=1: WBWA. TEX=0b110, C=1 B=0 (inner AA=10): write-through.
@@ -124,6 +124,21 @@ describe('D-cache through the memory system', () => {
   });
 });
 
+describe('dynamic read-allocate mode (TRM §5.9.1)', () => {
+  it('a memset-like store stream stops allocating after 3 whole lines; a partial write leaves the mode', () => {
+    const { mem, accounts } = system();
+    let t = 0;
+    for (let a = 0x2400_4000; a < 0x2400_4000 + 8 * 32; a += 4) mem.store(a, 4, t++);
+    // Lines 0-2 allocate (3 misses); from line 3 on the misses no longer allocate.
+    expect(mem.readAllocateMode).toBe(true);
+    expect(mem.dcache.validCount()).toBe(3);
+    expect(accounts.dcacheMisses[Region.AxiSram]).toBe(8 * 8 - 3 * 7);
+    mem.store(0x2400_6000, 4, t++); // not the next address: a partial-line write
+    expect(mem.readAllocateMode).toBe(false);
+    expect(mem.dcache.validCount()).toBe(4);
+  });
+});
+
 describe('DMA coherency rules', () => {
   it('DMA reading a line that is dirty in the D-cache: dma-read-dirty-cache, once until written again', () => {
     const { mem, rules } = system();
@@ -163,7 +178,7 @@ describe('DMA coherency rules', () => {
   });
 
   it('non-cacheable DMA buffers never trigger the rules', () => {
-    const mpu: AttributeSource = { attributes: (a) => (a >>> 0 < 0x3000_8000 && a >>> 0 >= 0x3000_0000 ? ATTR_NORMAL_UNCACHED | MemAttr.Shareable : defaultAttributes(a)) };
+    const mpu: AttributeSource = { attributes: (a) => (a >>> 0 < 0x3000_8000 && a >>> 0 >= 0x3000_0000 ? ATTR_NORMAL_UNCACHED | L1Attr.Shareable : defaultAttributes(a)) };
     const { mem, rules } = system(mpu);
     mem.store(0x3000_0000, 4, 0);
     mem.dmaRead(0x3000_0000, 4);

@@ -27,7 +27,7 @@
  *   shiftType: 0 LSL, 1 LSR, 2 ASR, 3 ROR, 4 RRX (DecodeImmShift, A7.4.2).
  *   setFlags: 1 when the S bit (or its 16-bit equivalent outside IT) says update APSR.
  *   carry: carry out of ThumbExpandImm_C: 0/1, or -1 when it leaves C unchanged.
- *   cond: condition code for B<cond> (0..14), 14 otherwise.
+ *   cond: condition code for B<cond> (0..14), 14 otherwise; 15 = executes even when its IT condition fails (BKPT).
  *   regList: register list bitmask (LDM/STM/PUSH/POP).
  *   index/add/wback: P, U, W of load/store addressing (1/0).
  *   op: a small sub-operation selector for handlers shared by a family (parallel add/sub flavour, FP op).
@@ -73,6 +73,13 @@ export class Insn implements TimingInfo {
   readMask = 0;
   writeMask = 0;
   transferCount = 0;
+  // Optional TimingInfo refinements (cycle-model.ts), declared here so every record has one shape;
+  // undefined means "not known" and the timing model uses its class default.
+  fpReadMask: number | undefined = undefined;
+  fpWriteMask: number | undefined = undefined;
+  earlyMask: number | undefined = undefined;
+  lateMask: number | undefined = undefined;
+  flags: number | undefined = undefined;
 
   constructor(exec: ExecFn) {
     this.exec = exec;

@@ -112,9 +112,10 @@ function dpRecord(op: number, rd: number, rn: number, rm: number, imm: number | 
     } else if (op === DpOp.CMP) i.exec = alu.cmpImm;
     else if (op === DpOp.SUB) i.exec = alu.subsImm;
     else if (op === DpOp.ADD) i.exec = alu.addsImm;
+    else if (op === DpOp.MOV) i.exec = alu.movsImm;
     i.execIt = i.exec;
     if (itFlags && setFlags) {
-      i.execIt = op === DpOp.ADD ? alu.addImm : op === DpOp.SUB ? alu.subImm : alu.dpImmNoFlags;
+      i.execIt = op === DpOp.ADD ? alu.addImm : op === DpOp.SUB ? alu.subImm : op === DpOp.MOV ? alu.movImm : alu.dpImmNoFlags;
     }
   } else {
     i.exec = alu.dpReg;
@@ -123,9 +124,12 @@ function dpRecord(op: number, rd: number, rn: number, rm: number, imm: number | 
     if (plain && !i.setFlags) {
       if (op === DpOp.MOV) i.exec = alu.movReg;
       else if (op === DpOp.ADD) i.exec = alu.addReg;
+      else if (op === DpOp.SUB) i.exec = alu.subReg;
     } else if (plain && op === DpOp.CMP) i.exec = alu.cmpReg;
+    else if (plain && op === DpOp.ADD) i.exec = alu.addsReg;
+    else if (plain && op === DpOp.SUB) i.exec = alu.subsReg;
     i.execIt = i.exec;
-    if (itFlags && setFlags) i.execIt = alu.dpRegNoFlags;
+    if (itFlags && setFlags) i.execIt = op === DpOp.ADD ? alu.addReg : op === DpOp.SUB ? alu.subReg : alu.dpRegNoFlags;
   }
   return i;
 }
@@ -158,6 +162,7 @@ function loadRecord(op: LoadOp, rt: number, rn: number, mode: AddrMode, imm: num
   i.add = imm < 0 ? 0 : 1;
   i.wback = mode === 'pre' || mode === 'post' ? 1 : 0;
   if (mode === 'offset' && op === LoadOp.Word && rt !== 15) i.exec = i.execIt = mem.ldrWordImm;
+  if (mode === 'post' && op === LoadOp.Word && rt !== 15) i.exec = i.execIt = mem.ldrWordPost;
   return i;
 }
 
@@ -238,7 +243,7 @@ function decode16(h: number, pc: number): Insn {
       i.imm = h & 0xff;
       return i;
     }
-    const i = rec(br.bCond, InsnClass.Branch, 'b<c>', 0, 0);
+    const i = rec(br.condBranchHandler(cond), InsnClass.Branch, 'b<c>', 0, 0);
     i.cond = cond;
     i.imm = (pc + 4 + signExtend((h & 0xff) << 1, 9)) >>> 0;
     return i;
@@ -255,12 +260,9 @@ function decodeShiftAddSubMovCmp(h: number): Insn {
   const rd = h & 7;
   const rn = (h >>> 3) & 7;
   if (opcode < 12) {
-    // LSL/LSR/ASR #imm5 (T1); LSL #0 is MOVS Rd, Rm (T2)
-    const i = new Insn(alu.dpReg);
-    decodeImmShift(i, opcode >>> 2, (h >>> 6) & 0x1f);
+    // LSL/LSR/ASR #imm5 (T1); LSL #0 is MOVS Rd, Rm (T2). Flags only outside IT.
     const r = dpRecord(DpOp.MOV, rd, 0, rn, null, true, true);
-    r.shiftType = i.shiftType;
-    r.imm2 = i.imm2;
+    decodeImmShift(r, opcode >>> 2, (h >>> 6) & 0x1f);
     r.cls = r.imm2 === 0 ? InsnClass.Alu : InsnClass.AluShift;
     r.mnemonic = r.imm2 === 0 ? 'movs' : ['lsls', 'lsrs', 'asrs'][opcode >>> 2];
     r.exec = alu.dpReg;
@@ -448,6 +450,7 @@ function decodeMisc16(h: number, pc: number): Insn {
   if ((op7 & 0x78) === 0x70) {
     const i = rec(sys.bkpt, InsnClass.System, 'bkpt', 0, 0);
     i.imm = h & 0xff;
+    i.cond = 15; // unconditional even inside an IT block
     return i;
   }
   if ((op7 & 0x78) === 0x78) {
@@ -548,8 +551,7 @@ function decodeDualExclusiveTable(hw1: number, hw2: number, pc: number): Insn {
     i.index = index;
     i.add = add;
     i.wback = wback;
-    i.transferCount = 2;
-    if (!load && rn === 15) return undef();
+    if ((!load && rn === 15) || rt === 15 || rd === 15 || rt === 13 || rd === 13) return undef(); // UNPREDICTABLE
     void pc;
     return i;
   }
@@ -637,23 +639,19 @@ function decodeDpShiftedRegister(hw1: number, hw2: number): Insn {
   if (!DP_VALID.has(op)) return undef();
   const real = dpAlias(op, rd, rn, s);
   if (!isCompare(real) && rd === 15) return undef();
-  const probe = new Insn(alu.dpReg);
-  decodeImmShift(probe, type, imm5);
-  // dpRecord needs the shift to choose fast paths: build then patch.
-  const i = dpRecordShifted(real, rd, rn, rm, s, probe.shiftType, probe.imm2);
-  return i;
+  return dpRecordShifted(real, rd, rn, rm, s, type, imm5);
 }
 
-function dpRecordShifted(op: number, rd: number, rn: number, rm: number, s: boolean, shiftType: number, amount: number): Insn {
-  const plain = shiftType === Shift.LSL && amount === 0;
+/** A 32-bit data-processing record with a shifted register operand (DecodeImmShift of type, imm5). */
+function dpRecordShifted(op: number, rd: number, rn: number, rm: number, s: boolean, type: number, imm5: number): Insn {
   const i = dpRecord(op, rd, rn, rm, null, s, false);
-  i.shiftType = shiftType;
-  i.imm2 = amount;
+  decodeImmShift(i, type, imm5);
+  const plain = i.shiftType === Shift.LSL && i.imm2 === 0;
   if (!plain) {
     i.cls = InsnClass.AluShift;
     i.exec = i.execIt = alu.dpReg;
+    if (op === DpOp.MOV) i.mnemonic = ['lsl', 'lsr', 'asr', 'ror', 'rrx'][i.shiftType] + (s ? 's' : '');
   }
-  if (op === DpOp.MOV && !plain) i.mnemonic = ['lsl', 'lsr', 'asr', 'ror', 'rrx'][shiftType] + (s ? 's' : '');
   return i;
 }
 
@@ -754,7 +752,7 @@ function decodeBranchMisc(hw1: number, hw2: number, pc: number): Insn {
     if ((op & 0x38) !== 0x38) {
       // B<cond> T3
       const offset = signExtend((s << 20) | (j2 << 19) | (j1 << 18) | ((hw1 & 0x3f) << 12) | ((hw2 & 0x7ff) << 1), 21);
-      const i = rec(br.bCond, InsnClass.Branch, 'b<c>.w', 0, 0);
+      const i = rec(br.condBranchHandler((hw1 >>> 6) & 0xf), InsnClass.Branch, 'b<c>.w', 0, 0);
       i.cond = (hw1 >>> 6) & 0xf;
       i.imm = (pc + 4 + offset) >>> 0;
       return i;
@@ -763,7 +761,7 @@ function decodeBranchMisc(hw1: number, hw2: number, pc: number): Insn {
       const sysm = hw2 & 0xff;
       const mask = (hw2 >>> 10) & 3;
       const rn = hw1 & 0xf;
-      if (!sys.validSysReg(sysm) || (hw2 & 0x300) !== 0 || rn >= 13) return undef();
+      if (!sys.validSysReg(sysm) || (hw2 & 0x300) !== 0 || rn === 15) return undef();
       if (mask === 0 || (sysm > 3 && mask !== 2)) return undef();
       const i = rec(sys.msr, InsnClass.System, 'msr', bit(rn), sysm === 8 || sysm === 9 ? bit(13) : 0);
       i.rn = rn;
@@ -787,7 +785,7 @@ function decodeBranchMisc(hw1: number, hw2: number, pc: number): Insn {
     if ((op & 0x7e) === 0x3e) {
       const sysm = hw2 & 0xff;
       const rd = (hw2 >>> 8) & 0xf;
-      if (!sys.validSysReg(sysm) || rd >= 13) return undef();
+      if (!sys.validSysReg(sysm) || rd === 15) return undef();
       const i = rec(sys.mrs, InsnClass.System, 'mrs', sysm === 8 || sysm === 9 ? bit(13) : 0, bit(rd));
       i.rd = rd;
       i.imm = sysm;

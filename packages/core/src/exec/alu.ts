@@ -28,10 +28,13 @@ export const enum DpOp {
   CMP = 21,
 }
 
-/** AddWithCarry (A2.2.1) writing N Z C V. Inputs and result are unsigned 32-bit. */
+/**
+ * AddWithCarry (A2.2.1) writing N Z C V. Inputs may be int32 or uint32 (same bits); returns the result as
+ * int32 (int32 values stay unboxed in V8, and a Uint32Array store takes either).
+ */
 export function addFlags(s: CpuState, a: number, b: number, carryIn: number): number {
-  const sum = a + b + carryIn;
-  const res = sum >>> 0;
+  const sum = (a >>> 0) + (b >>> 0) + carryIn;
+  const res = sum | 0;
   s.n = res >>> 31;
   s.z = res === 0 ? 1 : 0;
   s.c = sum > 0xffffffff ? 1 : 0;
@@ -45,53 +48,51 @@ function logicFlags(s: CpuState, res: number, carry: number): void {
   if (carry >= 0) s.c = carry;
 }
 
-/** Computes op(a, b); flags when `setFlags`; returns the result or -1 for compare ops (no write). */
-function dp(s: CpuState, op: number, a: number, b: number, setFlags: number, carry: number): number {
+/** Rd = op(a, b) (compare ops write nothing); flags when `setFlags`. */
+function dp(cpu: Cpu, i: Insn, a: number, b: number, setFlags: number, carry: number): void {
+  const s = cpu.state;
   let res: number;
-  switch (op) {
-    case DpOp.AND: res = (a & b) >>> 0; break;
-    case DpOp.BIC: res = (a & ~b) >>> 0; break;
-    case DpOp.ORR: res = (a | b) >>> 0; break;
-    case DpOp.ORN: res = (a | ~b) >>> 0; break;
-    case DpOp.EOR: res = (a ^ b) >>> 0; break;
-    case DpOp.MOV: res = b; break;
-    case DpOp.MVN: res = ~b >>> 0; break;
-    case DpOp.TST: logicFlags(s, (a & b) >>> 0, carry); return -1;
-    case DpOp.TEQ: logicFlags(s, (a ^ b) >>> 0, carry); return -1;
+  switch (i.op) {
+    case DpOp.AND: res = a & b; break;
+    case DpOp.BIC: res = a & ~b; break;
+    case DpOp.ORR: res = a | b; break;
+    case DpOp.ORN: res = a | ~b; break;
+    case DpOp.EOR: res = a ^ b; break;
+    case DpOp.MOV: res = b | 0; break;
+    case DpOp.MVN: res = ~b; break;
+    case DpOp.TST: logicFlags(s, a & b, carry); return;
+    case DpOp.TEQ: logicFlags(s, a ^ b, carry); return;
     case DpOp.ADD:
-      if (setFlags) return addFlags(s, a, b, 0);
-      return (a + b) >>> 0;
+      cpu.r[i.rd] = setFlags ? addFlags(s, a, b, 0) : a + b;
+      return;
     case DpOp.ADC:
-      if (setFlags) return addFlags(s, a, b, s.c);
-      return (a + b + s.c) >>> 0;
+      cpu.r[i.rd] = setFlags ? addFlags(s, a, b, s.c) : a + b + s.c;
+      return;
     case DpOp.SUB:
-      if (setFlags) return addFlags(s, a, ~b >>> 0, 1);
-      return (a - b) >>> 0;
+      cpu.r[i.rd] = setFlags ? addFlags(s, a, ~b, 1) : a - b;
+      return;
     case DpOp.SBC:
-      if (setFlags) return addFlags(s, a, ~b >>> 0, s.c);
-      return (a + (~b >>> 0) + s.c) >>> 0;
+      cpu.r[i.rd] = setFlags ? addFlags(s, a, ~b, s.c) : a + ~b + s.c;
+      return;
     case DpOp.RSB:
-      if (setFlags) return addFlags(s, ~a >>> 0, b, 1);
-      return (b - a) >>> 0;
-    case DpOp.CMN: addFlags(s, a, b, 0); return -1;
-    default: addFlags(s, a, ~b >>> 0, 1); return -1; // CMP
+      cpu.r[i.rd] = setFlags ? addFlags(s, ~a, b, 1) : b - a;
+      return;
+    case DpOp.CMN: addFlags(s, a, b, 0); return;
+    default: addFlags(s, a, ~b, 1); return; // CMP
   }
+  cpu.r[i.rd] = res;
   if (setFlags) logicFlags(s, res, carry);
-  return res;
 }
 
 /** op Rd, Rn, #imm (modified or plain immediate; `carry` from ThumbExpandImm_C). */
 export function dpImm(cpu: Cpu, i: Insn): void {
-  const res = dp(cpu.state, i.op, cpu.r[i.rn], i.imm, i.setFlags, i.carry);
-  if (res >= 0) cpu.r[i.rd] = res;
+  dp(cpu, i, cpu.r[i.rn] | 0, i.imm | 0, i.setFlags, i.carry);
 }
 
 /** op Rd, Rn, Rm {, shift #n} (shift by immediate). */
 export function dpReg(cpu: Cpu, i: Insn): void {
-  const s = cpu.state;
-  const b = shiftC(cpu.r[i.rm], i.shiftType, i.imm2, s.c);
-  const res = dp(s, i.op, cpu.r[i.rn], b, i.setFlags, shifter.carry);
-  if (res >= 0) cpu.r[i.rd] = res;
+  const b = shiftC(cpu.r[i.rm], i.shiftType, i.imm2, cpu.state.c);
+  dp(cpu, i, cpu.r[i.rn] | 0, b, i.setFlags, shifter.carry);
 }
 
 /** LSL/LSR/ASR/ROR Rd, Rn, Rm (shift by register: amount = Rm[7:0]). */
@@ -125,19 +126,41 @@ export function subImm(cpu: Cpu, i: Insn): void {
 }
 
 export function subsImm(cpu: Cpu, i: Insn): void {
-  cpu.r[i.rd] = addFlags(cpu.state, cpu.r[i.rn], ~i.imm >>> 0, 1);
+  cpu.r[i.rd] = addFlags(cpu.state, cpu.r[i.rn] | 0, ~i.imm, 1);
 }
 
 export function addsImm(cpu: Cpu, i: Insn): void {
-  cpu.r[i.rd] = addFlags(cpu.state, cpu.r[i.rn], i.imm, 0);
+  cpu.r[i.rd] = addFlags(cpu.state, cpu.r[i.rn] | 0, i.imm | 0, 0);
 }
 
 export function cmpImm(cpu: Cpu, i: Insn): void {
-  addFlags(cpu.state, cpu.r[i.rn], ~i.imm >>> 0, 1);
+  addFlags(cpu.state, cpu.r[i.rn] | 0, ~i.imm, 1);
+}
+
+export function subReg(cpu: Cpu, i: Insn): void {
+  cpu.r[i.rd] = cpu.r[i.rn] - cpu.r[i.rm];
+}
+
+export function addsReg(cpu: Cpu, i: Insn): void {
+  cpu.r[i.rd] = addFlags(cpu.state, cpu.r[i.rn] | 0, cpu.r[i.rm] | 0, 0);
+}
+
+export function subsReg(cpu: Cpu, i: Insn): void {
+  cpu.r[i.rd] = addFlags(cpu.state, cpu.r[i.rn] | 0, ~cpu.r[i.rm], 1);
+}
+
+/** MOVS Rd, #imm: N Z from the value, C from ThumbExpandImm (or unchanged). */
+export function movsImm(cpu: Cpu, i: Insn): void {
+  const s = cpu.state;
+  const v = i.imm | 0;
+  cpu.r[i.rd] = v;
+  s.n = v >>> 31;
+  s.z = v === 0 ? 1 : 0;
+  if (i.carry >= 0) s.c = i.carry;
 }
 
 export function cmpReg(cpu: Cpu, i: Insn): void {
-  addFlags(cpu.state, cpu.r[i.rn], ~cpu.r[i.rm] >>> 0, 1);
+  addFlags(cpu.state, cpu.r[i.rn] | 0, ~cpu.r[i.rm], 1);
 }
 
 /** ADD/MOV (16-bit, high registers) writing PC: BranchWritePC (A7.7.4 T2, A7.7.76 T1). */
@@ -161,7 +184,7 @@ export function movt(cpu: Cpu, i: Insn): void {
 
 /** MUL (16-bit MULS sets N Z outside IT; A7.7.84) and MUL T2. */
 export function mul(cpu: Cpu, i: Insn): void {
-  const res = Math.imul(cpu.r[i.rn], cpu.r[i.rm]) >>> 0;
+  const res = Math.imul(cpu.r[i.rn], cpu.r[i.rm]);
   cpu.r[i.rd] = res;
   if (i.setFlags) {
     cpu.state.n = res >>> 31;
@@ -172,15 +195,12 @@ export function mul(cpu: Cpu, i: Insn): void {
 // ---- variants used inside an IT block by 16-bit encodings whose flags are set only outside IT ----
 
 export function dpImmNoFlags(cpu: Cpu, i: Insn): void {
-  const res = dp(cpu.state, i.op, cpu.r[i.rn], i.imm, 0, -1);
-  if (res >= 0) cpu.r[i.rd] = res;
+  dp(cpu, i, cpu.r[i.rn] | 0, i.imm | 0, 0, -1);
 }
 
 export function dpRegNoFlags(cpu: Cpu, i: Insn): void {
-  const s = cpu.state;
-  const b = shiftC(cpu.r[i.rm], i.shiftType, i.imm2, s.c);
-  const res = dp(s, i.op, cpu.r[i.rn], b, 0, -1);
-  if (res >= 0) cpu.r[i.rd] = res;
+  const b = shiftC(cpu.r[i.rm], i.shiftType, i.imm2, cpu.state.c);
+  dp(cpu, i, cpu.r[i.rn] | 0, b, 0, -1);
 }
 
 export function shiftByRegNoFlags(cpu: Cpu, i: Insn): void {

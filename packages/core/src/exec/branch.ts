@@ -17,6 +17,39 @@ export function bCond(cpu: Cpu, i: Insn): void {
   }
 }
 
+// B<cond> specialised per condition (no switch at execution). A7.3.1 condition table.
+function take(cpu: Cpu, i: Insn): void {
+  cpu.nextPc = i.imm;
+  cpu.branched = 2;
+}
+export function bEq(cpu: Cpu, i: Insn): void { if (cpu.state.z === 1) take(cpu, i); }
+export function bNe(cpu: Cpu, i: Insn): void { if (cpu.state.z === 0) take(cpu, i); }
+export function bCs(cpu: Cpu, i: Insn): void { if (cpu.state.c === 1) take(cpu, i); }
+export function bCc(cpu: Cpu, i: Insn): void { if (cpu.state.c === 0) take(cpu, i); }
+export function bMi(cpu: Cpu, i: Insn): void { if (cpu.state.n === 1) take(cpu, i); }
+export function bPl(cpu: Cpu, i: Insn): void { if (cpu.state.n === 0) take(cpu, i); }
+export function bGe(cpu: Cpu, i: Insn): void { if (cpu.state.n === cpu.state.v) take(cpu, i); }
+export function bLt(cpu: Cpu, i: Insn): void { if (cpu.state.n !== cpu.state.v) take(cpu, i); }
+export function bGt(cpu: Cpu, i: Insn): void { const s = cpu.state; if (s.z === 0 && s.n === s.v) take(cpu, i); }
+export function bLe(cpu: Cpu, i: Insn): void { const s = cpu.state; if (s.z === 1 || s.n !== s.v) take(cpu, i); }
+
+/** The B<cond> handler for a condition code: a specialised one for the common codes, else the generic one. */
+export function condBranchHandler(cond: number): (cpu: Cpu, i: Insn) => void {
+  switch (cond) {
+    case 0: return bEq;
+    case 1: return bNe;
+    case 2: return bCs;
+    case 3: return bCc;
+    case 4: return bMi;
+    case 5: return bPl;
+    case 10: return bGe;
+    case 11: return bLt;
+    case 12: return bGt;
+    case 13: return bLe;
+    default: return bCond;
+  }
+}
+
 export function bl(cpu: Cpu, i: Insn): void {
   cpu.r[14] = (cpu.nextPc | 1) >>> 0;
   cpu.nextPc = i.imm;

@@ -9,8 +9,8 @@ import { ror, shiftC } from './shift.js';
 
 /** SignedSatQ (A2.2.1) to `bits` (1..32); sets Q when it saturates. */
 function signedSat(cpu: Cpu, x: number, bits: number): number {
-  const max = 2 ** (bits - 1) - 1;
-  const min = -(2 ** (bits - 1));
+  const max = bits === 32 ? 0x7fffffff : (1 << (bits - 1)) - 1;
+  const min = -max - 1;
   if (x > max) { cpu.state.q = 1; return max; }
   if (x < min) { cpu.state.q = 1; return min; }
   return x;
@@ -18,7 +18,7 @@ function signedSat(cpu: Cpu, x: number, bits: number): number {
 
 /** UnsignedSatQ to `bits` (0..31); sets Q when it saturates. */
 function unsignedSat(cpu: Cpu, x: number, bits: number): number {
-  const max = 2 ** bits - 1;
+  const max = bits === 31 ? 0x7fffffff : (1 << bits) - 1;
   if (x > max) { cpu.state.q = 1; return max; }
   if (x < 0) { cpu.state.q = 1; return 0; }
   return x;
@@ -83,7 +83,7 @@ export function parallel(cpu: Cpu, i: Insn): void {
       const x = signed ? (a << (24 - sh)) >> 24 : (a >>> sh) & 0xff;
       const y = signed ? (b << (24 - sh)) >> 24 : (b >>> sh) & 0xff;
       const v = form === 0 ? x + y : x - y;
-      result |= (lane8(v, kind, form === 0) & 0xff) << sh;
+      result |= (satLane(v, kind, 8) & 0xff) << sh;
       if (geTest(v, kind, 8, form === 0)) ge |= 1 << lane;
     }
   } else {
@@ -99,7 +99,7 @@ export function parallel(cpu: Cpu, i: Insn): void {
       case 2: lo = aLo - bHi; hi = aHi + bLo; loAdd = false; hiAdd = true; break; // ASX
       default: lo = aLo + bHi; hi = aHi - bLo; loAdd = true; hiAdd = false; break; // SAX
     }
-    result = (lane16(lo, kind, loAdd) & 0xffff) | (lane16(hi, kind, hiAdd) << 16);
+    result = (satLane(lo, kind, 16) & 0xffff) | (satLane(hi, kind, 16) << 16);
     if (geTest(lo, kind, 16, loAdd)) ge |= 3;
     if (geTest(hi, kind, 16, hiAdd)) ge |= 12;
   }
@@ -107,6 +107,7 @@ export function parallel(cpu: Cpu, i: Insn): void {
   if (kind === 0 || kind === 3) cpu.state.ge = ge;
 }
 
+/** A lane result of kind Q/UQ (saturate), SH/UH (halve) or S/U (wrap, masked by the caller). */
 function satLane(v: number, kind: number, bits: number): number {
   if (kind === 1) {
     const max = (1 << (bits - 1)) - 1;
@@ -118,14 +119,6 @@ function satLane(v: number, kind: number, bits: number): number {
   }
   if (kind === 2 || kind === 5) return v >> 1; // halving: floor(v / 2)
   return v;
-}
-
-function lane8(v: number, kind: number, _add: boolean): number {
-  return satLane(v, kind, 8);
-}
-
-function lane16(v: number, kind: number, _add: boolean): number {
-  return satLane(v, kind, 16);
 }
 
 /** GE for S forms: result >= 0; for U forms: an add carries out (>= 2^bits) or a subtract does not borrow (>= 0). */

@@ -28,9 +28,9 @@ function loadValue(cpu: Cpu, addr: number, op: number): number {
   switch (op) {
     case LoadOp.Word: return cpu.read32(addr);
     case LoadOp.Byte: return cpu.read8(addr);
-    case LoadOp.SignedByte: return ((cpu.read8(addr) << 24) >> 24) >>> 0;
+    case LoadOp.SignedByte: return (cpu.read8(addr) << 24) >> 24;
     case LoadOp.Half: return cpu.read16(addr);
-    default: return ((cpu.read16(addr) << 16) >> 16) >>> 0;
+    default: return (cpu.read16(addr) << 16) >> 16;
   }
 }
 
@@ -56,6 +56,14 @@ export function ldImm(cpu: Cpu, i: Insn): void {
 /** LDR Rt, [Rn, #imm] for a low register word load: the commonest form, no PC check. */
 export function ldrWordImm(cpu: Cpu, i: Insn): void {
   cpu.r[i.rd] = cpu.read32((cpu.r[i.rn] + i.imm) >>> 0);
+}
+
+/** LDR Rt, [Rn], #±imm for a word into a register other than PC (DSP loops walk arrays this way). */
+export function ldrWordPost(cpu: Cpu, i: Insn): void {
+  const addr = cpu.r[i.rn];
+  const v = cpu.read32(addr);
+  cpu.r[i.rn] = addr + i.imm;
+  cpu.r[i.rd] = v;
 }
 
 /** LDR* Rt, [Rn, #±imm]! */
@@ -86,23 +94,23 @@ export function ldLit(cpu: Cpu, i: Insn): void {
 }
 
 export function stImm(cpu: Cpu, i: Insn): void {
-  storeValue(cpu, (cpu.r[i.rn] + i.imm) >>> 0, i.op, cpu.r[i.rd]);
+  storeValue(cpu, (cpu.r[i.rn] + i.imm) >>> 0, i.op, cpu.r[i.rd] | 0);
 }
 
 export function stPre(cpu: Cpu, i: Insn): void {
   const addr = (cpu.r[i.rn] + i.imm) >>> 0;
-  storeValue(cpu, addr, i.op, cpu.r[i.rd]);
+  storeValue(cpu, addr, i.op, cpu.r[i.rd] | 0);
   cpu.r[i.rn] = addr;
 }
 
 export function stPost(cpu: Cpu, i: Insn): void {
   const addr = cpu.r[i.rn];
-  storeValue(cpu, addr, i.op, cpu.r[i.rd]);
+  storeValue(cpu, addr, i.op, cpu.r[i.rd] | 0);
   cpu.r[i.rn] = addr + i.imm;
 }
 
 export function stReg(cpu: Cpu, i: Insn): void {
-  storeValue(cpu, (cpu.r[i.rn] + (cpu.r[i.rm] << i.imm2)) >>> 0, i.op, cpu.r[i.rd]);
+  storeValue(cpu, (cpu.r[i.rn] + (cpu.r[i.rm] << i.imm2)) >>> 0, i.op, cpu.r[i.rd] | 0);
 }
 
 /** Hints that do nothing here: PLD, PLI (A7.7.98–A7.7.101) and unallocated memory hints. */
@@ -127,8 +135,8 @@ export function ldrd(cpu: Cpu, i: Insn): void {
 
 export function strd(cpu: Cpu, i: Insn): void {
   const addr = dualAddress(cpu, i);
-  cpu.write32Aligned(addr, cpu.r[i.rd]);
-  cpu.write32Aligned((addr + 4) >>> 0, cpu.r[i.ra]);
+  cpu.write32Aligned(addr, cpu.r[i.rd] | 0);
+  cpu.write32Aligned((addr + 4) >>> 0, cpu.r[i.ra] | 0);
   if (i.wback) cpu.r[i.rn] = cpu.r[i.rn] + i.imm;
 }
 
@@ -163,7 +171,7 @@ export function stm(cpu: Cpu, i: Insn): void {
   let addr = start;
   for (let k = 0; list !== 0; k++, list >>>= 1) {
     if (list & 1) {
-      cpu.write32Aligned(addr, r[k]);
+      cpu.write32Aligned(addr, r[k] | 0);
       addr = (addr + 4) >>> 0;
     }
   }
@@ -180,6 +188,7 @@ export function ldrex(cpu: Cpu, i: Insn): void {
   if ((addr & (size - 1)) !== 0) cpu.fault(FaultKind.Unaligned, addr);
   const v = size === 4 ? cpu.read32(addr) : size === 2 ? cpu.read16(addr) : cpu.read8(addr);
   cpu.state.exclusiveAddress = addr;
+  cpu.exclusiveSize = size;
   cpu.r[i.rd] = v;
 }
 
@@ -189,8 +198,9 @@ export function strex(cpu: Cpu, i: Insn): void {
   const size = i.op;
   if ((addr & (size - 1)) !== 0) cpu.fault(FaultKind.Unaligned, addr);
   const s = cpu.state;
-  if (s.exclusiveAddress === addr) {
-    const v = cpu.r[i.rd];
+  // ExclusiveMonitorsPass(address, size) (A3.4.5): the tagged address and the access size must match.
+  if (s.exclusiveAddress === addr && cpu.exclusiveSize === size) {
+    const v = cpu.r[i.rd] | 0;
     if (size === 4) cpu.write32(addr, v);
     else if (size === 2) cpu.write16(addr, v);
     else cpu.write8(addr, v);

@@ -10,7 +10,7 @@ import { FaultKind } from '../exception-host.js';
 
 const TWO32 = 4294967296;
 
-/** Scratch result of the 64-bit helpers: lo and hi words (unsigned). */
+/** Scratch result of the 64-bit helpers: lo and hi words, kept as int32 bit patterns (Smi fields in V8). */
 const wide = { lo: 0, hi: 0 };
 
 /** Unsigned 32×32 → 64. */
@@ -20,8 +20,8 @@ function umul64(a: number, b: number): void {
   const a0 = a & 0xffff, a1 = a >>> 16, b0 = b & 0xffff, b1 = b >>> 16;
   const p00 = a0 * b0, p01 = a0 * b1, p10 = a1 * b0, p11 = a1 * b1;
   const mid = (p00 >>> 16) + (p01 & 0xffff) + (p10 & 0xffff);
-  wide.lo = ((mid << 16) | (p00 & 0xffff)) >>> 0;
-  wide.hi = (p11 + (p01 >>> 16) + (p10 >>> 16) + (mid >>> 16)) >>> 0;
+  wide.lo = (mid << 16) | (p00 & 0xffff);
+  wide.hi = (p11 + (p01 >>> 16) + (p10 >>> 16) + (mid >>> 16)) | 0;
 }
 
 /** Signed 32×32 → 64 (two's complement in lo/hi). */
@@ -31,22 +31,22 @@ function smul64(a: number, b: number): void {
   let hi = wide.hi;
   if ((a | 0) < 0) hi -= b >>> 0;
   if ((b | 0) < 0) hi -= a >>> 0;
-  wide.hi = hi >>> 0;
+  wide.hi = hi | 0;
 }
 
 /** wide += (hi:lo). */
 function add64(lo: number, hi: number): void {
-  const sumLo = wide.lo + (lo >>> 0);
-  wide.lo = sumLo >>> 0;
-  wide.hi = (wide.hi + (hi >>> 0) + (sumLo >= TWO32 ? 1 : 0)) >>> 0;
+  const sumLo = (wide.lo >>> 0) + (lo >>> 0);
+  wide.lo = sumLo | 0;
+  wide.hi = (wide.hi + hi + (sumLo >= TWO32 ? 1 : 0)) | 0;
 }
 
 /** wide += a signed value |x| < 2^53. */
 function addSigned(x: number): void {
-  const sumLo = wide.lo + x; // exact
+  const sumLo = (wide.lo >>> 0) + x; // exact
   const carry = Math.floor(sumLo / TWO32);
-  wide.lo = (sumLo - carry * TWO32) >>> 0;
-  wide.hi = (wide.hi + carry) >>> 0;
+  wide.lo = (sumLo - carry * TWO32) | 0;
+  wide.hi = (wide.hi + carry) | 0;
 }
 
 export function mla(cpu: Cpu, i: Insn): void {
@@ -177,8 +177,8 @@ export function smlald(cpu: Cpu, i: Insn): void {
   const m = i.op & 1 ? ((m0 >>> 16) | (m0 << 16)) : m0;
   const p1 = half(n, 0) * half(m, 0);
   const p2 = half(n, 1) * half(m, 1);
-  wide.lo = r[i.rd];
-  wide.hi = r[i.ra];
+  wide.lo = r[i.rd] | 0;
+  wide.hi = r[i.ra] | 0;
   addSigned(i.op & 2 ? p1 - p2 : p1 + p2);
   r[i.rd] = wide.lo;
   r[i.ra] = wide.hi;
@@ -187,8 +187,8 @@ export function smlald(cpu: Cpu, i: Insn): void {
 /** SMLAL<x><y> (A7.7.141): 64-bit accumulate of a 16×16 product. */
 export function smlalxy(cpu: Cpu, i: Insn): void {
   const r = cpu.r;
-  wide.lo = r[i.rd];
-  wide.hi = r[i.ra];
+  wide.lo = r[i.rd] | 0;
+  wide.hi = r[i.ra] | 0;
   addSigned(half(r[i.rn], i.op & 2) * half(r[i.rm], i.op & 1));
   r[i.rd] = wide.lo;
   r[i.ra] = wide.hi;
@@ -203,11 +203,11 @@ export function smmla(cpu: Cpu, i: Insn): void {
   smul64(r[i.rn], r[i.rm]);
   if (i.op & 2) {
     // negate the 64-bit product
-    const lo = (~wide.lo + 1) >>> 0;
-    wide.hi = (~wide.hi + (lo === 0 ? 1 : 0)) >>> 0;
+    const lo = (~wide.lo + 1) | 0;
+    wide.hi = (~wide.hi + (lo === 0 ? 1 : 0)) | 0;
     wide.lo = lo;
   }
-  if (!(i.op & 4)) wide.hi = (wide.hi + r[i.ra]) >>> 0;
+  if (!(i.op & 4)) wide.hi = (wide.hi + r[i.ra]) | 0;
   if (i.op & 1) add64(0x80000000, 0);
   r[i.rd] = wide.hi;
 }

@@ -152,7 +152,7 @@ export function msr(cpu: Cpu, i: Insn): void {
   }
 }
 
-/** CPSIE/CPSID i|f (B5.2.1). op bit 1 = disable, bit 0... imm: bit 1 = I (PRIMASK), bit 0 = F (FAULTMASK). */
+/** CPSIE/CPSID i|f (B5.2.1). op = 1 for CPSID (disable); imm bit 1 = I (PRIMASK), bit 0 = F (FAULTMASK). */
 export function cps(cpu: Cpu, i: Insn): void {
   if (!cpu.privileged) return;
   const s = cpu.state;

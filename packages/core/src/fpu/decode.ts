@@ -154,8 +154,9 @@ function decodeOtherDataProcessing(hw1: number, hw2: number, dp: boolean): Insn 
   const m = reg(Vm, M, dp);
 
   if ((opc3 & 1) === 0) {
-    // VMOV (immediate): ...| Vd 101 sz (0)0(0)0 imm4L
-    if ((hw2 & 0x50) !== 0 || d < 0) return null;
+    // VMOV (immediate): ...| Vd 101 sz (0)0(0)0 imm4L; the (0) bits are required zero as objdump and
+    // Unicorn treat them.
+    if ((hw2 & 0xf0) !== 0 || d < 0) return null;
     const [lo, hi] = vfpExpandImm(((opc2 << 4) | (hw2 & 0xf)) >>> 0, dp);
     const i = rec(x.vmovImm, InsnClass.FpMove, 'vmov' + sfx);
     i.rd = d;
@@ -181,7 +182,7 @@ function decodeOtherDataProcessing(hw1: number, hw2: number, dp: boolean): Insn 
     }
     case 0b0100: // VCMP{E} register
       return twoReg(x.vcmp, aluCls, (T ? 'vcmpe' : 'vcmp') + sfx, d, m, T, aux, 0);
-    case 0b0101: // VCMP{E} #0.0
+    case 0b0101: // VCMP{E} #0.0: ... E 1 (0) 0 (0)(0)(0)(0); like objdump and Unicorn, the (0) bits must be 0
       if ((hw2 & 0x2f) !== 0 || d < 0) return null;
       return twoReg(x.vcmp, aluCls, (T ? 'vcmpe' : 'vcmp') + sfx, d, 0, T, aux, 1);
     case 0b0110: // VRINTR (op 0) / VRINTZ (op 1)
@@ -358,7 +359,7 @@ function decodeLoadStore(hw1: number, hw2: number): Insn | null {
     // VLDR / VSTR: 1110 1101 UD0L Rn | Vd 101 sz imm8
     const d = reg(Vd, D, dp);
     if (d < 0) return null;
-    const name = `${L ? 'vldr' : 'vstr'}${dp ? '.64' : '.32'}`;
+    const name = L ? 'vldr' : 'vstr';
     const cls = L ? (dp ? InsnClass.FpLoadDouble : InsnClass.FpLoad) : dp ? InsnClass.FpStoreDouble : InsnClass.FpStore;
     const i = rec(L ? x.vldr : x.vstr, cls, name);
     i.rd = d;

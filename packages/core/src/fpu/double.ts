@@ -91,7 +91,7 @@ export function addBits(env: FpEnv, aLo: number, aHi: number, bLo: number, bHi: 
     const s = x + y;
     if (resultOk(s)) {
       const bb = s - x;
-      if (x - (s - bb) + (y - bb) !== 0) env.fpscr |= FPSCR_IXC;
+      if (x - (s - bb) + (y - bb) !== 0) env.fpscr = (env.fpscr | FPSCR_IXC) >>> 0;
       setResult(s);
       return;
     }
@@ -104,7 +104,7 @@ export function mulBits(env: FpEnv, aLo: number, aHi: number, bLo: number, bHi: 
     const x = value(aLo, aHi);
     const y = value(bLo, bHi);
     const p = x * y;
-    if (p !== 0 && productError(x, y, p) !== 0) env.fpscr |= FPSCR_IXC;
+    if (p !== 0 && productError(x, y, p) !== 0) env.fpscr = (env.fpscr | FPSCR_IXC) >>> 0;
     setResult(p); // |p| in [2^-960, 2^962) or an exact zero
     return;
   }
@@ -118,7 +118,7 @@ export function divBits(env: FpEnv, aLo: number, aHi: number, bLo: number, bHi: 
     const q = x / y; // |q| in (2^-962, 2^962) or an exact zero
     if (q !== 0) {
       const back = q * y;
-      if (back !== x || productError(q, y, back) !== 0) env.fpscr |= FPSCR_IXC;
+      if (back !== x || productError(q, y, back) !== 0) env.fpscr = (env.fpscr | FPSCR_IXC) >>> 0;
     }
     setResult(q);
     return;
@@ -132,7 +132,7 @@ export function sqrtBits(env: FpEnv, aLo: number, aHi: number): void {
     const r = Math.sqrt(x);
     if (r !== 0) {
       const back = r * r;
-      if (back !== x || productError(r, r, back) !== 0) env.fpscr |= FPSCR_IXC;
+      if (back !== x || productError(r, r, back) !== 0) env.fpscr = (env.fpscr | FPSCR_IXC) >>> 0;
     }
     setResult(r);
     return;
@@ -169,7 +169,7 @@ export function toFixed64(env: FpEnv, aLo: number, aHi: number, width: number, f
     const t = Math.trunc(v);
     const inRange = unsigned ? t >= 0 && t <= 0xffffffff : t >= -0x80000000 && t <= 0x7fffffff;
     if (inRange) {
-      if (t !== v) env.fpscr |= FPSCR_IXC;
+      if (t !== v) env.fpscr = (env.fpscr | FPSCR_IXC) >>> 0;
       return t >>> 0;
     }
   }
@@ -202,7 +202,7 @@ export function doubleToSingle(env: FpEnv, aLo: number, aHi: number): number {
     const rf = Math.fround(x);
     const m = Math.abs(rf);
     if ((m > 1.1754943508222875e-38 && m !== Infinity) || x === 0) {
-      if (rf !== x) env.fpscr |= FPSCR_IXC;
+      if (rf !== x) env.fpscr = (env.fpscr | FPSCR_IXC) >>> 0;
       d64[0] = rf;
       // Pack the (exactly representable) single from the double's fields.
       const hi = d64w[1];

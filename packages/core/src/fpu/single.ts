@@ -73,7 +73,7 @@ export function add32(env: FpEnv, a: number, b: number): number {
     if (fastResultOk(rf) && (rf !== 0 || s === 0)) {
       const bb = s - x;
       const err = x - (s - bb) + (y - bb);
-      if (err !== 0 || rf !== s) env.fpscr |= FPSCR_IXC;
+      if (err !== 0 || rf !== s) env.fpscr = (env.fpscr | FPSCR_IXC) >>> 0;
       return toBits32(rf);
     }
   }
@@ -90,7 +90,7 @@ export function sub32(env: FpEnv, a: number, b: number): number {
       // TwoSum of x + (-y).
       const bb = s - x;
       const err = x - (s - bb) + (-y - bb);
-      if (err !== 0 || rf !== s) env.fpscr |= FPSCR_IXC;
+      if (err !== 0 || rf !== s) env.fpscr = (env.fpscr | FPSCR_IXC) >>> 0;
       return toBits32(rf);
     }
   }
@@ -102,7 +102,7 @@ export function mul32(env: FpEnv, a: number, b: number): number {
     const p = fromBits32(a) * fromBits32(b); // exact
     const rf = Math.fround(p);
     if (fastResultOk(rf) && (rf !== 0 || p === 0)) {
-      if (rf !== p) env.fpscr |= FPSCR_IXC;
+      if (rf !== p) env.fpscr = (env.fpscr | FPSCR_IXC) >>> 0;
       return toBits32(rf);
     }
   }
@@ -115,7 +115,7 @@ export function div32(env: FpEnv, a: number, b: number): number {
     const y = fromBits32(b);
     const rf = Math.fround(x / y);
     if (fastResultOk(rf) && (rf !== 0 || x === 0)) {
-      if (rf * y !== x) env.fpscr |= FPSCR_IXC;
+      if (rf * y !== x) env.fpscr = (env.fpscr | FPSCR_IXC) >>> 0;
       return toBits32(rf);
     }
   }
@@ -126,7 +126,7 @@ export function sqrt32(env: FpEnv, a: number): number {
   if (nearest(env) && isFastOperand32(a) && (a >>> 31 === 0 || (a & 0x7fffffff) === 0)) {
     const x = fromBits32(a);
     const rf = Math.fround(Math.sqrt(x));
-    if (rf * rf !== x) env.fpscr |= FPSCR_IXC;
+    if (rf * rf !== x) env.fpscr = (env.fpscr | FPSCR_IXC) >>> 0;
     return toBits32(rf); // the root of a normal single is normal; √(±0) = ±0
   }
   return small(sf.sqrt(SINGLE, env, big(a)));
@@ -158,7 +158,7 @@ export function mulAdd32(env: FpEnv, addend: number, op1: number, op2: number): 
     }
     const rf = Math.fround(odd);
     if (fastResultOk(rf) && (rf !== 0 || (s === 0 && err === 0))) {
-      if (err !== 0 || rf !== odd) env.fpscr |= FPSCR_IXC;
+      if (err !== 0 || rf !== odd) env.fpscr = (env.fpscr | FPSCR_IXC) >>> 0;
       return toBits32(rf);
     }
   }
@@ -208,7 +208,7 @@ export function toFixed32(env: FpEnv, a: number, width: number, fracBits: number
     if (rmode === Rounding.TieEven && t - v === 0.5 && t % 2 !== 0) t -= 1;
     const inRange = unsigned ? t >= 0 && t <= 0xffffffff : t >= -0x80000000 && t <= 0x7fffffff;
     if (inRange) {
-      if (t !== v) env.fpscr |= FPSCR_IXC;
+      if (t !== v) env.fpscr = (env.fpscr | FPSCR_IXC) >>> 0;
       return t >>> 0;
     }
   }
@@ -221,7 +221,7 @@ export function fromFixed32(env: FpEnv, operand: number, width: number, fracBits
   if (width === 32 && rmode === Rounding.TieEven) {
     const v = (unsigned ? operand >>> 0 : operand | 0) / 2 ** fracBits; // exact in a double
     const rf = Math.fround(v);
-    if (rf !== v) env.fpscr |= FPSCR_IXC;
+    if (rf !== v) env.fpscr = (env.fpscr | FPSCR_IXC) >>> 0;
     return toBits32(rf); // |v| ≥ 2^-32 when nonzero: never subnormal; zero gives +0
   }
   return small(sf.fromFixed(SINGLE, env, operand, width, fracBits, unsigned, rmode));

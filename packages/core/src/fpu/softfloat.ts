@@ -73,7 +73,7 @@ export function unpack(fmt: FpFormat, bits: bigint, env: FpEnv): Unpacked {
   if (expField === 0) {
     if (frac === 0n) return { type: FpType.Zero, sign, mant: 0n, exp: 0 };
     if (fmt.N !== 16 && (env.fpscr & FPSCR_FZ) !== 0) {
-      env.fpscr |= FPSCR_IDC;
+      env.fpscr = (env.fpscr | FPSCR_IDC) >>> 0;
       return { type: FpType.Zero, sign, mant: 0n, exp: 0 };
     }
     return { type: FpType.Nonzero, sign, mant: frac, exp: 1 - fmt.bias - fmt.F };
@@ -112,7 +112,7 @@ export function processNaN(fmt: FpFormat, type: FpType, bits: bigint, env: FpEnv
   let result = bits;
   if (type === FpType.SNaN) {
     result |= ONE << BigInt(fmt.F - 1);
-    env.fpscr |= FPSCR_IOC;
+    env.fpscr = (env.fpscr | FPSCR_IOC) >>> 0;
   }
   if ((env.fpscr & FPSCR_DN) !== 0) result = fpDefaultNaN(fmt);
   return result;
@@ -141,7 +141,7 @@ export function round(fmt: FpFormat, env: FpEnv, sign: number, mant: bigint, exp
   const e = exp + bitLength(mant) - 1; // exponent of the leading one
   const minExp = 1 - fmt.bias;
   if ((env.fpscr & FPSCR_FZ) !== 0 && fmt.N !== 16 && e < minExp) {
-    env.fpscr |= FPSCR_UFC;
+    env.fpscr = (env.fpscr | FPSCR_UFC) >>> 0;
     return fpZero(fmt, sign);
   }
   let biasedExp = Math.max(e - minExp + 1, 0);
@@ -165,7 +165,7 @@ export function round(fmt: FpFormat, env: FpEnv, sign: number, mant: bigint, exp
     aboveHalf = rem > half || (rem === half && sticky);
     exactlyHalf = rem === half && !sticky;
   }
-  if (biasedExp === 0 && inexact) env.fpscr |= FPSCR_UFC;
+  if (biasedExp === 0 && inexact) env.fpscr = (env.fpscr | FPSCR_UFC) >>> 0;
   let roundUp: boolean;
   let overflowToInf: boolean;
   switch (rmode) {
@@ -201,19 +201,19 @@ export function round(fmt: FpFormat, env: FpEnv, sign: number, mant: bigint, exp
   if (fmt.N !== 16 || (env.fpscr & FPSCR_AHP) === 0) {
     if (biasedExp >= expMax(fmt)) {
       result = overflowToInf ? fpInfinity(fmt, sign) : fpMaxNormal(fmt, sign);
-      env.fpscr |= FPSCR_OFC;
+      env.fpscr = (env.fpscr | FPSCR_OFC) >>> 0;
       inexact = true;
     } else {
       result = fpZero(fmt, sign) | (BigInt(biasedExp) << BigInt(F)) | (intMant & ((ONE << BigInt(F)) - ONE));
     }
   } else if (biasedExp >= 1 << fmt.E) {
     result = fpZero(fmt, sign) | ((ONE << BigInt(fmt.N - 1)) - ONE);
-    env.fpscr |= FPSCR_IOC;
+    env.fpscr = (env.fpscr | FPSCR_IOC) >>> 0;
     inexact = false;
   } else {
     result = fpZero(fmt, sign) | (BigInt(biasedExp) << BigInt(F)) | (intMant & ((ONE << BigInt(F)) - ONE));
   }
-  if (inexact) env.fpscr |= FPSCR_IXC;
+  if (inexact) env.fpscr = (env.fpscr | FPSCR_IXC) >>> 0;
   return result;
 }
 
@@ -252,7 +252,7 @@ export function add(fmt: FpFormat, env: FpEnv, op1: bigint, op2: bigint, negate2
   const inf1 = u1.type === FpType.Infinity;
   const inf2 = u2.type === FpType.Infinity;
   if (inf1 && inf2 && s1 !== s2) {
-    env.fpscr |= FPSCR_IOC;
+    env.fpscr = (env.fpscr | FPSCR_IOC) >>> 0;
     return fpDefaultNaN(fmt);
   }
   if ((inf1 && s1 === 0) || (inf2 && s2 === 0)) return fpInfinity(fmt, 0);
@@ -281,7 +281,7 @@ export function mul(fmt: FpFormat, env: FpEnv, op1: bigint, op2: bigint): bigint
   const zero1 = u1.type === FpType.Zero;
   const zero2 = u2.type === FpType.Zero;
   if ((inf1 && zero2) || (zero1 && inf2)) {
-    env.fpscr |= FPSCR_IOC;
+    env.fpscr = (env.fpscr | FPSCR_IOC) >>> 0;
     return fpDefaultNaN(fmt);
   }
   if (inf1 || inf2) return fpInfinity(fmt, sign);
@@ -301,11 +301,11 @@ export function div(fmt: FpFormat, env: FpEnv, op1: bigint, op2: bigint): bigint
   const zero1 = u1.type === FpType.Zero;
   const zero2 = u2.type === FpType.Zero;
   if ((inf1 && inf2) || (zero1 && zero2)) {
-    env.fpscr |= FPSCR_IOC;
+    env.fpscr = (env.fpscr | FPSCR_IOC) >>> 0;
     return fpDefaultNaN(fmt);
   }
   if (inf1 || zero2) {
-    if (!inf1) env.fpscr |= FPSCR_DZC;
+    if (!inf1) env.fpscr = (env.fpscr | FPSCR_DZC) >>> 0;
     return fpInfinity(fmt, sign);
   }
   if (zero1 || inf2) return fpZero(fmt, sign);
@@ -335,7 +335,7 @@ export function sqrt(fmt: FpFormat, env: FpEnv, op: bigint): bigint {
   if (u.type === FpType.Zero) return fpZero(fmt, u.sign);
   if (u.type === FpType.Infinity && u.sign === 0) return fpInfinity(fmt, 0);
   if (u.sign === 1) {
-    env.fpscr |= FPSCR_IOC;
+    env.fpscr = (env.fpscr | FPSCR_IOC) >>> 0;
     return fpDefaultNaN(fmt);
   }
   // value = mant·2^exp; scale mant by an even power of two so the root has at least F + 4 bits.
@@ -361,7 +361,7 @@ export function mulAdd(fmt: FpFormat, env: FpEnv, addend: bigint, op1: bigint, o
   const invalidProduct = (inf1 && zero2) || (zero1 && inf2);
   const nan = processNaNs(fmt, env, [uA, u1, u2], [addend, op1, op2]);
   if (uA.type === FpType.QNaN && invalidProduct) {
-    env.fpscr |= FPSCR_IOC;
+    env.fpscr = (env.fpscr | FPSCR_IOC) >>> 0;
     return fpDefaultNaN(fmt);
   }
   if (nan !== null) return nan;
@@ -371,7 +371,7 @@ export function mulAdd(fmt: FpFormat, env: FpEnv, addend: bigint, op1: bigint, o
   const infP = inf1 || inf2;
   const zeroP = zero1 || zero2;
   if (invalidProduct || (infA && infP && uA.sign !== signP)) {
-    env.fpscr |= FPSCR_IOC;
+    env.fpscr = (env.fpscr | FPSCR_IOC) >>> 0;
     return fpDefaultNaN(fmt);
   }
   if ((infA && uA.sign === 0) || (infP && signP === 0)) return fpInfinity(fmt, 0);
@@ -400,7 +400,7 @@ export function compare(fmt: FpFormat, env: FpEnv, op1: bigint, op2: bigint, qui
   const u1 = unpack(fmt, op1, env);
   const u2 = unpack(fmt, op2, env);
   if (isNaNType(u1.type) || isNaNType(u2.type)) {
-    if (u1.type === FpType.SNaN || u2.type === FpType.SNaN || quietNaNExc) env.fpscr |= FPSCR_IOC;
+    if (u1.type === FpType.SNaN || u2.type === FpType.SNaN || quietNaNExc) env.fpscr = (env.fpscr | FPSCR_IOC) >>> 0;
     return 0b0011;
   }
   const c = compareValues(u1, u2);
@@ -456,12 +456,12 @@ export function toFixed(fmt: FpFormat, env: FpEnv, op: bigint, width: number, fr
   const max = unsigned ? 2 ** width - 1 : 2 ** (width - 1) - 1;
   const min = unsigned ? 0 : -(2 ** (width - 1));
   if (isNaNType(u.type)) {
-    env.fpscr |= FPSCR_IOC;
+    env.fpscr = (env.fpscr | FPSCR_IOC) >>> 0;
     return 0;
   }
   if (u.type === FpType.Zero) return 0;
   if (u.type === FpType.Infinity) {
-    env.fpscr |= FPSCR_IOC;
+    env.fpscr = (env.fpscr | FPSCR_IOC) >>> 0;
     return u.sign ? min : max;
   }
   const n = signedMant(u);
@@ -498,10 +498,10 @@ export function toFixed(fmt: FpFormat, env: FpEnv, op: bigint, width: number, fr
   }
   if (roundUp) int += ONE;
   if (int > BigInt(max) || int < BigInt(min)) {
-    env.fpscr |= FPSCR_IOC;
+    env.fpscr = (env.fpscr | FPSCR_IOC) >>> 0;
     return int > 0n ? max : min;
   }
-  if (err !== 0n) env.fpscr |= FPSCR_IXC;
+  if (err !== 0n) env.fpscr = (env.fpscr | FPSCR_IXC) >>> 0;
   return Number(int);
 }
 
@@ -556,7 +556,7 @@ export function roundInt(fmt: FpFormat, env: FpEnv, op: bigint, rmode: Rounding,
     const s = int < 0n ? 1 : 0;
     result = round(fmt, env, s, s ? -int : int, 0, false, Rounding.TieEven); // exact: an integer of ≤ F+1 bits
   }
-  if (err !== 0n && exact) env.fpscr |= FPSCR_IXC;
+  if (err !== 0n && exact) env.fpscr = (env.fpscr | FPSCR_IXC) >>> 0;
   return result;
 }
 
@@ -579,12 +579,12 @@ export function convert(from: FpFormat, to: FpFormat, env: FpEnv, op: bigint): b
       const payload = (op >> BigInt(from.F - 1 - payloadBits)) & ((ONE << BigInt(payloadBits)) - ONE);
       result = fpInfinity(to, u.sign) | (ONE << BigInt(to.F - 1)) | (payload << BigInt(to.F - 1 - payloadBits));
     }
-    if (u.type === FpType.SNaN || (to.N === 16 && ahp)) env.fpscr |= FPSCR_IOC;
+    if (u.type === FpType.SNaN || (to.N === 16 && ahp)) env.fpscr = (env.fpscr | FPSCR_IOC) >>> 0;
     return result;
   }
   if (u.type === FpType.Infinity) {
     if (to.N === 16 && ahp) {
-      env.fpscr |= FPSCR_IOC;
+      env.fpscr = (env.fpscr | FPSCR_IOC) >>> 0;
       return fpZero(to, u.sign) | ((ONE << BigInt(to.N - 1)) - ONE);
     }
     return fpInfinity(to, u.sign);

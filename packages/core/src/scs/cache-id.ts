@@ -10,7 +10,7 @@ export function encodeCcsidr(sizeBytes: number, ways: number, lineBytes: number,
   return ((policyBits << 28) | ((sets - 1) << 13) | ((ways - 1) << 3) | lineSize) >>> 0;
 }
 
-/** D-cache: 16 KB, 4-way, 32-byte lines, supports WT, WB, RA and WA (DUI 0646 §4.8 CCSIDR) → 0xF00FE019. */
+/** D-cache: 16 KB, 4-way, 32-byte lines, WT/WB/RA/WA all supported → 0xF00FE019 (the value libDaisy reads, libdaisy-facts.md). */
 export const CCSIDR_DCACHE = encodeCcsidr(16 * 1024, 4, 32, 0xf);
 /** I-cache: 16 KB, 2-way, 32-byte lines; the same policy bits as the D-cache [I]. */
 export const CCSIDR_ICACHE = encodeCcsidr(16 * 1024, 2, 32, 0xf);

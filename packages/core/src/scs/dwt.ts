@@ -7,16 +7,19 @@ import type { CoreDebug } from './core-debug.js';
  * counter CYCCNT. CYCCNT counts processor cycles while DEMCR.TRCENA and CTRL.CYCCNTENA are both set;
  * it is computed lazily from `clock.cycles` (an offset is kept), never ticked.
  *
- * Software lock: the Cortex-M7 DWT implements the CoreSight lock (LAR at 0xFB0, LSR at 0xFB4, key
- * 0xC5ACCE55; Cortex-M7 TRM DDI 0489 §C/D "DWT programmers model" and CoreSight Architecture Spec
- * B2.2.8). While locked, software writes to the other DWT registers are ignored, which is why STM32F7/H7
- * code writes `DWT->LAR = 0xC5ACCE55` before enabling CYCCNT. LSR reads 0x3 (lock implemented, locked)
- * or 0x1 (unlocked). The lock at reset is a constructor option (default: locked, as on the M7).
+ * Software lock: the DWT is a CoreSight component with the optional software lock (LAR at 0xFB0, LSR
+ * at 0xFB4, key 0xC5ACCE55; CoreSight Architecture Specification, "Lock Access Register"). On the
+ * Cortex-M7 software writes are reported to be ignored until LAR is written with the key: on an
+ * STM32F746, DWT_CTRL stayed 0x40000000 after setting CYCCNTENA until the key was written ([S] Stack
+ * Overflow "Measuring clock cycle count on cortex m7", mirrored at techfeed.net/es/416096; not the TRM).
+ * LSR reads 0x3 (lock implemented, locked) or 0x1 (unlocked). Whether the lock is set at reset is a
+ * constructor option (default: locked), so firmware that never writes LAR can be run either way.
  * Every other DWT register reads as zero and ignores writes.
  */
 export const DWT_LOCK_KEY = 0xc5acce55;
 
-/** CTRL: NUMCOMP (31:28) = 4 comparators on the Cortex-M7 [I: TRM DWT configuration], NOCYCCNT (25) = 0. */
+/** CTRL: NUMCOMP (31:28) = 4 comparators, NOCYCCNT (25) = 0: DWT_CTRL reads 0x40000000 at reset on the
+ * STM32F746 (same source as the lock, above). */
 const CTRL_NUMCOMP = 4 << 28;
 /** CTRL bits that hold state (everything below NOPRFCNT..NOTRCPKT, C1.8.7). */
 const CTRL_WRITABLE = 0x01ffffff;

@@ -185,17 +185,32 @@ export class Mpu {
   readonly rbar = new Uint32Array(MPU_REGION_COUNT);
   readonly rasr = new Uint32Array(MPU_REGION_COUNT);
   /**
-   * Set by the exception model while the execution priority is negative (HardFault, NMI, FAULTMASK):
+   * Whether the execution priority is negative (HardFault, NMI, FAULTMASK), set by the exception model:
    * then, unless CTRL.HFNMIENA, the MPU is bypassed (B3.5.2 MPU_CTRL).
    */
-  negativePriority = false;
+  get negativePriority(): boolean {
+    return this.negative;
+  }
+  set negativePriority(value: boolean) {
+    if (value === this.negative) return;
+    this.negative = value;
+    if ((this.ctrl & 3) === 1 && this.onChange) this.onChange();
+  }
+  private negative = false;
+  /**
+   * Told after anything that can change a lookup's result: MPU_CTRL, a region's RBAR/RASR, or the
+   * negative-priority bypass switching while it matters. Attribute caches (the timing model) flush here.
+   */
+  onChange: (() => void) | null = null;
 
   // Decoded table of enabled regions, highest region number first (it wins, B3.5.3).
   private activeCount = 0;
   private readonly activeIndex = new Uint8Array(MPU_REGION_COUNT);
   private readonly regionBase = new Uint32Array(MPU_REGION_COUNT);
   private readonly regionMask = new Uint32Array(MPU_REGION_COUNT);
-  private readonly regionSizeLog2 = new Uint8Array(MPU_REGION_COUNT);
+  /** Right shift from (addr - base) to the sub-region index; 0 when SRD is 0 or the region is < 256 B. */
+  private readonly regionSubShift = new Uint8Array(MPU_REGION_COUNT);
+  private readonly regionSrd = new Uint8Array(MPU_REGION_COUNT);
   private readonly regionAttr = new Int32Array(MPU_REGION_COUNT);
 
   reset(): void {
@@ -203,7 +218,7 @@ export class Mpu {
     this.rnr = 0;
     this.rbar.fill(0);
     this.rasr.fill(0);
-    this.negativePriority = false;
+    this.negative = false;
     this.rebuild();
   }
 
@@ -278,11 +293,14 @@ export class Mpu {
       attr |= MemAttr.RegionHit | (i << MemAttr.RegionShift);
       this.regionBase[i] = (this.rbar[i] & mask) >>> 0;
       this.regionMask[i] = mask;
-      this.regionSizeLog2[i] = sizeLog2;
+      // Sub-regions exist for regions of 256 bytes or more (B3.5.4); SRD is ignored below that.
+      this.regionSrd[i] = sizeLog2 >= 8 ? (rasr >>> 8) & 0xff : 0;
+      this.regionSubShift[i] = sizeLog2 - 3;
       this.regionAttr[i] = attr;
       this.activeIndex[n++] = i;
     }
     this.activeCount = n;
+    if (this.onChange) this.onChange();
   }
 
   /**
@@ -294,18 +312,18 @@ export class Mpu {
     let attr: number;
     // The MPU never applies to the system region (B3.5.1); it is bypassed when off, or at negative
     // priority without HFNMIENA (B3.5.5).
-    if (addr >= 0xe0000000 || (this.ctrl & 1) === 0 || (this.negativePriority && (this.ctrl & 2) === 0)) {
+    if (addr >= 0xe0000000 || (this.ctrl & 1) === 0 || (this.negative && (this.ctrl & 2) === 0)) {
       attr = defaultMapAttributes(addr);
     } else {
       attr = -1;
       for (let k = 0; k < this.activeCount; k++) {
         const i = this.activeIndex[k];
         if (((addr & this.regionMask[i]) >>> 0) !== this.regionBase[i]) continue;
-        const sizeLog2 = this.regionSizeLog2[i];
-        if (sizeLog2 >= 8) {
+        const srd = this.regionSrd[i];
+        if (srd !== 0) {
           // Eight equal sub-regions; a set SRD bit removes that part from the region (B3.5.4).
-          const sub = ((addr - this.regionBase[i]) / 2 ** (sizeLog2 - 3)) & 7;
-          if ((this.rasr[i] >>> (8 + sub)) & 1) continue;
+          const sub = (((addr - this.regionBase[i]) >>> 0) >>> this.regionSubShift[i]) & 7;
+          if ((srd >>> sub) & 1) continue;
         }
         const ap = (this.rasr[i] >>> 24) & 7;
         const allowed = privileged
@@ -327,6 +345,11 @@ export class Mpu {
     }
     if (isFetch && (attr & MemAttr.ExecuteNever)) attr |= MemAttr.Fault;
     return attr;
+  }
+
+  /** The memory type of a privileged data access (what the SoC bus needs for unaligned-access rules). */
+  memoryType(addr: number, isWrite: boolean): MemoryAttributes['type'] {
+    return TYPE_NAMES[memType(this.lookup(addr, isWrite, false, true))];
   }
 
   /** {@link lookup} unpacked, for reports and tests. */

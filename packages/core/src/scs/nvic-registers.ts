@@ -1,4 +1,5 @@
-import { Exc, type ExceptionModel } from '../exceptions.js';
+import type { ExceptionModel } from '../exceptions.js';
+import { Exc } from './exception-numbers.js';
 
 /**
  * NVIC register view (ARMv7-M ARM DDI 0403E B3.4), offsets from 0xE000E100:

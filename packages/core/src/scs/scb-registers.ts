@@ -1,10 +1,6 @@
-import {
-  Exc,
-  SHCSR_BUSFAULTENA,
-  SHCSR_MEMFAULTENA,
-  SHCSR_USGFAULTENA,
-  type ExceptionModel,
-} from '../exceptions.js';
+import type { ExceptionModel } from '../exceptions.js';
+import { Exc } from './exception-numbers.js';
+import { SHCSR_BUSFAULTENA, SHCSR_MEMFAULTENA, SHCSR_USGFAULTENA } from './scb-bits.js';
 import { CCSIDR_DCACHE, CCSIDR_ICACHE, CLIDR, CTR } from './cache-id.js';
 
 /**
@@ -55,7 +51,10 @@ export const enum ScbReg {
 /** CPUID of the Cortex-M7 r1p1 on the STM32H74x/75x (AN4891 Table 7): implementer 0x41, variant 1,
  * architecture 0xF, part 0xC27, revision 1. */
 export const CPUID_CORTEX_M7_R1P1 = 0x411fc271;
-/** MVFR0-2 of the Cortex-M7 with single and double precision FPv5 (Cortex-M7 TRM DDI 0489 §4 FPU). */
+/**
+ * MVFR0-2 of the Cortex-M7 with single and double precision FPv5 [I]: the Cortex-M7 TRM (DDI 0489) FPU
+ * register table as remembered, not re-read here; MVFR0[11:4] = 0x22 (SP and DP) is what software tests.
+ */
 export const MVFR0 = 0x10110221;
 export const MVFR1 = 0x12000011;
 export const MVFR2 = 0x00000040;
@@ -81,14 +80,7 @@ const SHCSR_PENDED: [number, number][] = [
 ];
 
 export class ScbRegisters {
-  /** CSSELR: bit 0 InD (1 = instruction cache), bits 3:1 level. */
-  csselr = 0;
-
   constructor(private readonly model: ExceptionModel) {}
-
-  reset(): void {
-    this.csselr = 0;
-  }
 
   read(offset: number): number {
     const m = this.model;
@@ -133,10 +125,10 @@ export class ScbRegisters {
       case ScbReg.Ctr:
         return CTR;
       case ScbReg.Ccsidr:
-        if ((this.csselr >>> 1) !== 0) return 0; // only level 1 exists
-        return this.csselr & 1 ? CCSIDR_ICACHE : CCSIDR_DCACHE;
+        if ((m.csselr >>> 1) !== 0) return 0; // only level 1 exists
+        return m.csselr & 1 ? CCSIDR_ICACHE : CCSIDR_DCACHE;
       case ScbReg.Csselr:
-        return this.csselr;
+        return m.csselr;
       case ScbReg.Cpacr:
         return m.cpacr;
       case ScbReg.Fpccr:
@@ -232,7 +224,7 @@ export class ScbRegisters {
         m.bfar = value;
         return;
       case ScbReg.Csselr:
-        this.csselr = value & 0xf;
+        m.csselr = value & 0xf;
         return;
       case ScbReg.Cpacr:
         m.cpacr = value & 0x00f00000; // only CP10 and CP11 (the FPU) exist

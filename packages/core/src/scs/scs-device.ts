@@ -1,5 +1,4 @@
-import type { AccessSize } from '../mmio.js';
-import { MmioDevice } from '../mmio.js';
+import { MmioDevice, type AccessSize } from '../mmio.js';
 import type { ExceptionModel } from '../exceptions.js';
 import { readNvic, writeNvic } from './nvic-registers.js';
 import { ScbRegisters } from './scb-registers.js';
@@ -22,10 +21,6 @@ export class SystemControlSpace extends MmioDevice {
   constructor(readonly model: ExceptionModel) {
     super('SCS', 0xe000e000, 0x1000);
     this.scb = new ScbRegisters(model);
-  }
-
-  reset(): void {
-    this.scb.reset();
   }
 
   override write(offset: number, value: number, size: AccessSize): void {

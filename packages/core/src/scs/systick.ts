@@ -55,6 +55,11 @@ export class SysTick {
     return (this.csr & 1) !== 0;
   }
 
+  /** Counting with TICKINT set: it will pend SysTick. */
+  get interruptEnabled(): boolean {
+    return (this.csr & 3) === 3;
+  }
+
   private get divider(): number {
     return this.csr & 4 ? 1 : SYSTICK_EXTERNAL_DIVIDER;
   }

@@ -23,7 +23,9 @@ export interface StreamOptions {
   fp?: boolean;
   /** Restrict to one class (a template group or a template name). */
   only?: string;
-  /** Instructions per block (default 32). */
+  /** Leave these classes out (template groups or template names). */
+  exclude?: readonly string[];
+  /** Instructions per block (default 24). */
   blockLength?: number;
 }
 
@@ -58,7 +60,9 @@ export class StreamGenerator {
   ) {
     const all = options.fp ? FP_TEMPLATES : INTEGER_TEMPLATES;
     const only = options.only;
-    const selected = only && only !== IT_GROUP ? all.filter((t) => t.group === only || t.name === only) : all;
+    const exclude = options.exclude ?? [];
+    const kept = all.filter((t) => !exclude.includes(t.group) && !exclude.includes(t.name));
+    const selected = only && only !== IT_GROUP ? kept.filter((t) => t.group === only || t.name === only) : kept;
     if (selected.length === 0) throw new Error(`unknown instruction class '${only}' (known: ${classNames(!!options.fp).join(', ')})`);
     if (!(only === IT_GROUP)) {
       for (const t of selected) {
@@ -67,11 +71,11 @@ export class StreamGenerator {
         this.groups.set(t.group, list);
       }
     }
-    this.itBody = (only === IT_GROUP ? all : selected).filter((t) => t.itSafe);
+    this.itBody = (only === IT_GROUP ? kept : selected).filter((t) => t.itSafe);
     this.groupNames = [...this.groups.keys()];
     // IT blocks are a class of their own in integer streams, with the other classes as bodies.
     if (!options.fp && this.itBody.length > 0 && (only === undefined || only === IT_GROUP)) this.groupNames.push(IT_GROUP);
-    this.blockLength = options.blockLength ?? 32;
+    this.blockLength = options.blockLength ?? 24;
   }
 
   /** A new block of about `blockLength` instructions. */

@@ -56,7 +56,8 @@ export const THUMB16_TEMPLATES: Template[] = [
     name: 't16-hireg', group: 'dp-reg', itSafe: true,
     make: (rng) => {
       const op = rng.below(3);
-      const rm = rng.pick(READABLE);
+      // ADD Rdn, PC and MOV Rd, PC read the PC (address + 4, A5.1.2); CMP with PC is UNPREDICTABLE.
+      const rm = op !== 1 && rng.chance(0.15) ? 15 : rng.pick(READABLE);
       let rdn: number;
       if (op === 1) {
         // CMP (register) T2: UNPREDICTABLE when both are low registers.

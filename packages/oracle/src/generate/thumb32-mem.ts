@@ -151,12 +151,12 @@ export const THUMB32_MEM_TEMPLATES: Template[] = [
       const imm8 = rng.below(64);
       const ldrex = (rt: number): StreamItem =>
         size === 0
-          ? insnItem(t32(0xe850 | rn, (rt << 12) | 0xf00 | imm8), 4, 't32-ldrex', 'exclusive', InsnClass.Exclusive)
-          : insnItem(t32(0xe8d0 | rn, (rt << 12) | 0xf4f | ((size - 1) << 4)), 4, 't32-ldrex', 'exclusive', InsnClass.Exclusive);
+          ? insnItem(t32(0xe850 | rn, (rt << 12) | 0xf00 | imm8), 4, 't32-exclusive', 'exclusive', InsnClass.Exclusive)
+          : insnItem(t32(0xe8d0 | rn, (rt << 12) | 0xf4f | ((size - 1) << 4)), 4, 't32-exclusive', 'exclusive', InsnClass.Exclusive);
       const strex = (rd: number, rt: number): StreamItem =>
         size === 0
-          ? insnItem(t32(0xe840 | rn, (rt << 12) | (rd << 8) | imm8), 4, 't32-strex', 'exclusive', InsnClass.Exclusive, true)
-          : insnItem(t32(0xe8c0 | rn, (rt << 12) | 0xf40 | ((size - 1) << 4) | rd), 4, 't32-strex', 'exclusive', InsnClass.Exclusive, true);
+          ? insnItem(t32(0xe840 | rn, (rt << 12) | (rd << 8) | imm8), 4, 't32-exclusive', 'exclusive', InsnClass.Exclusive, true)
+          : insnItem(t32(0xe8c0 | rn, (rt << 12) | 0xf40 | ((size - 1) << 4) | rd), 4, 't32-exclusive', 'exclusive', InsnClass.Exclusive, true);
       const rt = rng.pick(WRITABLE);
       const rd = rng.pick(WRITABLE);
       const rtStore = pickExcept(rng, READABLE, rd, rn);
@@ -219,6 +219,39 @@ export const THUMB32_MEM_TEMPLATES: Template[] = [
     },
   },
   {
+    // Indirect branches to a later instruction of the stream: ADR.W Rk, target (ADDW Rk, PC, #imm12,
+    // A7.7.7 T3); ADDS Rk, #1 (the Thumb bit for interworking branches); then BX Rk, BLX Rk, MOV PC, Rk
+    // (ALUWritePC, bit 0 ignored), PUSH {Rk} + POP {PC}, or PUSH {Rk} + LDR PC, [SP], #4.
+    name: 't32-branch-indirect', group: 'branch-indirect', itSafe: false,
+    make: (rng) => {
+      const rk = rng.pick(WRITABLE_LOW);
+      const adr = insnItem(t32(0xf20f, rk << 8), 4, 't32-branch-indirect', 'branch-indirect', InsnClass.Alu);
+      const adds = insnItem(0x3001 | (rk << 8), 2, 't16-imm8', 'dp-imm', InsnClass.Alu);
+      const push = insnItem(0xb400 | (1 << rk), 2, 't16-push', 'ldst-multiple', InsnClass.StoreMultiple, true);
+      const jumps: StreamItem[][] = [
+        [insnItem(0x4700 | (rk << 3), 2, 't16-bx-blx', 'branch-indirect', InsnClass.BranchIndirect)],
+        [insnItem(0x4780 | (rk << 3), 2, 't16-bx-blx', 'branch-indirect', InsnClass.BranchIndirect)],
+        [insnItem(0x4687 | (rk << 3), 2, 't16-mov-pc', 'branch-indirect', InsnClass.BranchIndirect)],
+        [push, insnItem(0xbd00, 2, 't16-pop-pc', 'branch-indirect', InsnClass.BranchIndirect)],
+        [push, insnItem(0xf85dfb04, 4, 't32-ldr-pc', 'branch-indirect', InsnClass.BranchIndirect)],
+      ];
+      const snippet = [adr, adds, ...rng.pick(jumps)];
+      const length = snippet.length;
+      adr.resolve = (items, self, endAddress) => {
+        const base = (items[self].address + 4) & ~3;
+        const candidates: number[] = [];
+        for (let k = self + length; k < items.length && k < self + length + 6; k++) {
+          if (items[k].branchTarget && !items[k].isData) candidates.push(items[k].address);
+        }
+        candidates.push(endAddress);
+        const offset = rng.pick(candidates) - base;
+        if (offset < 0 || offset > 4095) throw new Error(`indirect branch target out of ADR range (${offset})`);
+        items[self].halfwords = [0xf20f | (((offset >> 11) & 1) << 10), (((offset >> 8) & 7) << 12) | (rk << 8) | (offset & 0xff)];
+      };
+      return snippet;
+    },
+  },
+  {
     // A7.7.12 B T3 (conditional: 11110 S cond imm6 | 10 J1 0 J2 imm11) and B T4 / BL
     // (11110 S imm10 | 1 0/1 J1 1 J2 imm11 with I1 = NOT(J1 XOR S), I2 = NOT(J2 XOR S)).
     name: 't32-branch', group: 'branch', itSafe: false,
@@ -255,11 +288,15 @@ export const THUMB32_MEM_TEMPLATES: Template[] = [
     },
   },
   {
-    // A7.7.88 NOP.W (f3af 8000), A7.7.33/34/37 DMB/DSB/ISB SY (f3bf 8f5f / 8f4f / 8f6f).
-    name: 't32-hint-barrier', group: 'system', itSafe: true,
-    make: (rng) => {
-      const hw2 = rng.pick([0x8000, 0x8f5f, 0x8f4f, 0x8f6f]);
-      return one(hw2 === 0x8000 ? 0xf3af : 0xf3bf, hw2, 't32-hint-barrier', 'system', InsnClass.System);
-    },
+    // A7.7.88 NOP.W: f3af 8000.
+    name: 't32-nop', group: 'system', itSafe: true,
+    make: () => one(0xf3af, 0x8000, 't32-nop', 'system', InsnClass.System),
+  },
+  {
+    // A7.7.33/34/37 DMB/DSB/ISB SY: f3bf 8f5f / 8f4f / 8f6f. Not placed in IT blocks: Unicorn 2.0.1
+    // ends its translation block at a barrier and then reads back ITSTATE as 0 although it still
+    // applies the rest of the block (measured; KNOWN-MISMATCHES.md, "barrier inside IT").
+    name: 't32-barrier', group: 'system', itSafe: false,
+    make: (rng) => one(0xf3bf, rng.pick([0x8f5f, 0x8f4f, 0x8f6f]), 't32-barrier', 'system', InsnClass.System),
   },
 ];

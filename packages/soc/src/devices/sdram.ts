@@ -77,8 +77,31 @@ export class Sdram {
   /** Open row per internal bank, −1 when precharged (for the timing model; updated on each access). */
   readonly openRows = new Int32Array(4).fill(-1);
   /** Column address bits and internal bank count as the FMC programs them (FMC_SDCR1 NC/NB). */
-  columnBits = 9;
-  bankCount = 4;
+  private columns = 9;
+  private banks = 4;
+  // 32-bit bus: byte lanes [1:0], column [NC+1:2], bank above it, row above that (RM0433 §22.9, SDRAM
+  // address mapping for a 32-bit memory).
+  private bankShift = 11;
+  private bankMask = 3;
+  private rowShift = 13;
+  /** Set by {@link readTracked}: the bytes read had never been written since power-on. */
+  lastReadUninitialised = false;
+
+  get columnBits(): number {
+    return this.columns;
+  }
+  get bankCount(): number {
+    return this.banks;
+  }
+
+  /** Address geometry from FMC_SDCR1 (NC: 8 + n column bits; NB: 2 or 4 internal banks). */
+  setGeometry(columnBits: number, bankCount: 2 | 4): void {
+    this.columns = columnBits;
+    this.banks = bankCount;
+    this.bankShift = 2 + columnBits;
+    this.bankMask = bankCount - 1;
+    this.rowShift = this.bankShift + (bankCount === 4 ? 2 : 1);
+  }
 
   readonly uninitialisedReads: UninitialisedReadRange[] = [];
   private lastRange: UninitialisedReadRange | null = null;
@@ -140,7 +163,7 @@ export class Sdram {
   get modeBurstLength(): number {
     if (this.modeRegister < 0) return 0;
     const bl = this.modeRegister & 7;
-    return bl <= 3 ? 1 << bl : bl === 7 ? 1 << this.columnBits : 0;
+    return bl <= 3 ? 1 << bl : bl === 7 ? 1 << this.columns : 0;
   }
 
   // ------------------------------------------------------------------ storage
@@ -248,17 +271,31 @@ export class Sdram {
     return true;
   }
 
-  /** Records the row opened by an access (for the timing model's row-hit accounting). Returns true on a row hit. */
-  touchRow(offset: number): boolean {
-    // 32-bit bus: byte lanes [1:0], column [NC+1:2], bank [NC+1+log2(NB):NC+2], row above (RM0433 §22.9.3
-    // SDRAM address mapping table for a 32-bit memory).
-    const bankShift = 2 + this.columnBits;
-    const bankBits = this.bankCount === 4 ? 2 : 1;
-    const bank = (offset >>> bankShift) & (this.bankCount - 1);
-    const row = offset >>> (bankShift + bankBits);
-    const hit = this.openRows[bank] === row;
-    this.openRows[bank] = row;
-    return hit;
+  /** Records the row an access opens in its internal bank (for the timing model's row-hit accounting). */
+  touchRow(offset: number): void {
+    this.openRows[(offset >>> this.bankShift) & this.bankMask] = offset >>> this.rowShift;
+  }
+
+  /**
+   * The CPU/DMA read path: value, open-row update and never-written check in one page lookup.
+   * Sets {@link lastReadUninitialised}.
+   */
+  readTracked(offset: number, size: AccessSize): number {
+    this.openRows[(offset >>> this.bankShift) & this.bankMask] = offset >>> this.rowShift;
+    const p = offset >>> PAGE_SHIFT;
+    let words = this.pageWords[p];
+    if (words === null) {
+      this.page(p);
+      words = this.pageWords[p]!;
+    }
+    const o = offset & PAGE_MASK;
+    if (size === 4 && (o & 3) === 0) {
+      const wi = o >>> 2;
+      this.lastReadUninitialised = (this.written[p]![wi >>> 5] & (1 << (wi & 31))) === 0;
+      return words[wi];
+    }
+    this.lastReadUninitialised = !this.isWritten(offset, size);
+    return this.peek(offset, size);
   }
 
   /** Allocated pages (for tests and memory reports). */

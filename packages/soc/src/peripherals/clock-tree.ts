@@ -1,26 +1,26 @@
 /**
- * The STM32H750 clock tree computed from RCC register values (RM0433 §8 "Reset and clock control").
+ * The STM32H750 clock tree computed from RCC register values (RM0433 RCC chapter "Reset and clock control").
  * Frequencies are in Hz; a clock that is stopped (oscillator off, PLL off, divider output disabled)
  * is 0. Pure computation: the RCC model feeds it register values and notifies listeners.
  */
 
 /** Oscillator frequencies. Daisy Seed: 16 MHz HSE crystal (libDaisy HSE_VALUE, hw-facts §3.1). */
 export interface Oscillators {
-  /** RM0433 §8.5.2: HSI is 64 MHz before its HSIDIV divider. */
+  /** RM0433 RCC chapter: HSI is 64 MHz before its HSIDIV divider. */
   readonly hsi: number;
-  /** RM0433 §8.5.2: CSI is 4 MHz. */
+  /** RM0433 RCC chapter: CSI is 4 MHz. */
   readonly csi: number;
   readonly hse: number;
-  /** RM0433 §8.5.2: HSI48 is 48 MHz. */
+  /** RM0433 RCC chapter: HSI48 is 48 MHz. */
   readonly hsi48: number;
-  /** LSE/LSI are not used by any Daisy clock path; 32.768 kHz / 32 kHz per RM0433 §8.5.2. */
+  /** LSE/LSI are not used by any Daisy clock path; 32.768 kHz / 32 kHz per RM0433 RCC chapter */
   readonly lse: number;
   readonly lsi: number;
 }
 
 export const DAISY_OSCILLATORS: Oscillators = { hsi: 64e6, csi: 4e6, hse: 16e6, hsi48: 48e6, lse: 32768, lsi: 32e3 };
 
-/** The RCC registers the tree depends on (RM0433 §8.7). */
+/** The RCC registers the tree depends on (RM0433 RCC chapter). */
 export interface RccClockRegisters {
   cr: number;
   cfgr: number;
@@ -90,7 +90,7 @@ export interface ClockFrequencies {
 
 const bits = (value: number, lo: number, width: number): number => (value >>> lo) & ((1 << width) - 1);
 
-/** CR ON/RDY bit pairs (RM0433 §8.7.2). */
+/** CR ON/RDY bit pairs (RM0433 RCC chapter). */
 export const RCC_CR = {
   HSION: 1 << 0,
   HSIRDY: 1 << 2,
@@ -112,7 +112,7 @@ export const RCC_CR = {
 } as const;
 
 /**
- * AHB prescaler encodings HPRE / D1CPRE (RM0433 §8.7.8 D1CFGR): 0xxx = /1, 1000 = /2, 1001 = /4,
+ * AHB prescaler encodings HPRE / D1CPRE (RM0433 RCC chapter D1CFGR): 0xxx = /1, 1000 = /2, 1001 = /4,
  * 1010 = /8, 1011 = /16, 1100 = /64, 1101 = /128, 1110 = /256, 1111 = /512 (there is no /32).
  */
 export function ahbDivider(code: number): number {
@@ -136,7 +136,7 @@ export function timerClock(hclk: number, apbDiv: number, timpre: boolean): numbe
 
 function computePll(index: 0 | 1 | 2, regs: RccClockRegisters, source: number): PllOutputs {
   const onBit = [RCC_CR.PLL1ON, RCC_CR.PLL2ON, RCC_CR.PLL3ON][index];
-  // PLLCKSELR: DIVM1 bits 9:4, DIVM2 17:12, DIVM3 25:20; 0 = prescaler disabled (RM0433 §8.7.11).
+  // PLLCKSELR: DIVM1 bits 9:4, DIVM2 17:12, DIVM3 25:20; 0 = prescaler disabled (RM0433 RCC chapter).
   const divm = bits(regs.pllckselr, [4, 12, 20][index], 6);
   const ref = divm === 0 ? 0 : source / divm;
   const on = (regs.cr & onBit) !== 0;
@@ -161,7 +161,7 @@ function computePll(index: 0 | 1 | 2, regs: RccClockRegisters, source: number): 
 
 export function computeClocks(regs: RccClockRegisters, osc: Oscillators = DAISY_OSCILLATORS): ClockFrequencies {
   const cr = regs.cr;
-  // CR.HSIDIV bits 4:3 divides HSI by 1, 2, 4, 8 (RM0433 §8.7.2).
+  // CR.HSIDIV bits 4:3 divides HSI by 1, 2, 4, 8 (RM0433 RCC chapter).
   const hsi = cr & RCC_CR.HSION ? osc.hsi / (1 << bits(cr, 3, 2)) : 0;
   const csi = cr & RCC_CR.CSION ? osc.csi : 0;
   const hse = cr & RCC_CR.HSEON ? osc.hse : 0;

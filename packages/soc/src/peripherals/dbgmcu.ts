@@ -3,7 +3,7 @@ import { RegisterBlock } from './register-block.js';
 
 export const DBGMCU_BASE = 0x5c001000;
 
-/** Register offsets (RM0433 §61.5.8); the block is not in the ST SVD. */
+/** Register offsets (RM0433 DBGMCU chapter); the block is not in the ST SVD. */
 export const DBGMCU = {
   IDCODE: 0x00,
   CR: 0x04,

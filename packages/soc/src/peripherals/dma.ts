@@ -62,7 +62,7 @@ const enum Direction {
   MemoryToMemory = 2,
 }
 
-/** NVIC IRQ numbers of the streams (RM0433 Table 148 vector table). */
+/** NVIC IRQ numbers of the streams (RM0433 interrupt vector table; libdaisy-facts §3 lists the ones libDaisy enables). */
 export const DMA1_IRQS: readonly number[] = [11, 12, 13, 14, 15, 16, 17, 47];
 export const DMA2_IRQS: readonly number[] = [56, 57, 58, 59, 60, 68, 69, 70];
 
@@ -89,6 +89,8 @@ export class DmaStream implements DmaStreamPort {
   flags = 0;
   /** NDTR latched when the stream was enabled: the reload value for circular/double-buffer mode. */
   private initialCount = 0;
+  /** The TCM address of this enable was already reported (at EN), so the failing transfer is not reported again. */
+  tcmReported = false;
 
   constructor(
     private readonly controller: DmaController,
@@ -128,7 +130,7 @@ export class DmaStream implements DmaStreamPort {
   writePar(value: number): void {
     if (!this.enabled) this.par = value >>> 0;
   }
-  /** In double-buffer mode the buffer not in use may be changed on the fly (RM0433 §15.3.10). */
+  /** In double-buffer mode the buffer not in use may be changed on the fly (RM0433 §15.3, "Double-buffer mode"). */
   writeM0ar(value: number): void {
     if (!this.enabled || ((this.cr & CR_DBM) !== 0 && (this.cr & CR_CT) !== 0)) this.m0ar = value >>> 0;
   }
@@ -149,8 +151,9 @@ export class DmaStream implements DmaStreamPort {
 
   private start(): void {
     this.initialCount = this.ndtr;
+    this.tcmReported = this.controller.reportTcmAddresses(this);
     if (this.ndtr === 0) {
-      // Nothing to move: the stream completes at once (RM0433 §15.3.12: NDTR = 0 ends the transfer).
+      // Nothing to move (a programming error: RM0433 asks for NDTR ≥ 1): modelled as an immediate end.
       this.cr &= ~CR_EN;
       return;
     }
@@ -161,13 +164,21 @@ export class DmaStream implements DmaStreamPort {
 
   /**
    * Software cleared EN during a transfer: the stream stops and TCIF is set to mark the effective
-   * end (RM0433 §15.3.19, "stream disable": "the TCIF flag is set when the stream is disabled").
+   * end (RM0433 §15.3, "Stream configuration procedure" / transfer suspension: TCIF marks the effective stop).
    */
   private stoppedBySoftware(): void {
     if (this.ndtr !== 0) this.flags |= TCIF;
   }
 
-  /** Runs a whole memory-to-memory transfer (no request line: the stream free-runs, RM0433 §15.3.6). */
+  /** The memory-side and peripheral-side addresses this enable will use, for the TCM check. */
+  addressesInUse(): { memory: number[]; peripheral: number; memoryIsTarget: boolean } {
+    const direction = (this.cr >>> CR_DIR_SHIFT) & 3;
+    if (direction === Direction.MemoryToMemory) return { memory: [this.par, this.m0ar], peripheral: -1, memoryIsTarget: true };
+    const memory = (this.cr & CR_DBM) !== 0 ? [this.m0ar, this.m1ar] : [(this.cr & CR_CT) !== 0 ? this.m1ar : this.m0ar];
+    return { memory, peripheral: this.par, memoryIsTarget: direction === Direction.PeripheralToMemory };
+  }
+
+  /** Runs a whole memory-to-memory transfer (no request line: the stream free-runs, RM0433 §15.3, "Memory-to-memory mode"). */
   runMemoryToMemory(): void {
     while (this.enabled && this.ndtr !== 0) this.moveOneItem();
   }
@@ -176,7 +187,7 @@ export class DmaStream implements DmaStreamPort {
     const cr = this.cr;
     const direction = (cr >>> CR_DIR_SHIFT) & 3;
     const sizeCode = (cr >>> CR_PSIZE_SHIFT) & 3;
-    // In direct mode MSIZE is forced to PSIZE (RM0433 §15.3.8); in FIFO mode the bytes moved are the
+    // In direct mode MSIZE is forced to PSIZE (RM0433 §15.3, "Programmable data width, packing/unpacking"); in FIFO mode the bytes moved are the
     // same once packed, so one PSIZE item per request on both sides is exact for memory contents.
     const size = (sizeCode === 2 ? 4 : sizeCode === 1 ? 2 : 1) as AccessSize;
     const done = this.initialCount - this.ndtr;
@@ -195,7 +206,7 @@ export class DmaStream implements DmaStreamPort {
     if (this.ndtr === 0) {
       this.flags |= TCIF;
       if ((cr & (CR_CIRC | CR_DBM)) !== 0) {
-        // Circular / double-buffer: NDTR reloads and, with DBM, the target buffer swaps (RM0433 §15.3.9–15.3.10).
+        // Circular / double-buffer: NDTR reloads and, with DBM, the target buffer swaps (RM0433 §15.3, "Circular mode" and "Double-buffer mode").
         this.ndtr = this.initialCount;
         if ((cr & CR_DBM) !== 0) this.cr ^= CR_CT;
       } else {
@@ -205,7 +216,7 @@ export class DmaStream implements DmaStreamPort {
     this.updateIrq();
   }
 
-  /** A bus error: TEIF set and the stream disabled by hardware (RM0433 §15.3.16 "Error management"). */
+  /** A bus error: TEIF set and the stream disabled by hardware (RM0433 §15.3, "Error management"). */
   private transferError(): void {
     this.flags |= TEIF;
     this.cr &= ~CR_EN;
@@ -262,7 +273,7 @@ export class DmaController extends MmioDevice {
     this.observer = observer;
   }
 
-  /** DMAMUX channel feeding stream `index` (RM0433 §17.3.1: channels 0–7 → DMA1, 8–15 → DMA2). */
+  /** DMAMUX channel feeding stream `index` (RM0433 §16: channels 0–7 → DMA1, 8–15 → DMA2). */
   private channelOf(index: number): number {
     return (this.name === 'DMA1' ? 0 : 8) + index;
   }
@@ -283,6 +294,28 @@ export class DmaController extends MmioDevice {
   }
 
   /**
+   * At EN: reports 'dma-to-tcm' for a stream set up with an address in ITCM/DTCM, so the diagnostic
+   * points at the code that started it. The transfer error itself happens at the first access, as on
+   * silicon. Returns true when something was reported.
+   */
+  reportTcmAddresses(stream: DmaStream): boolean {
+    const { memory, peripheral, memoryIsTarget } = stream.addressesInUse();
+    for (const addr of peripheral >= 0 ? [...memory, peripheral] : memory) {
+      const tcm = tcmAt(addr);
+      if (tcm === null) continue;
+      const register = addr === peripheral ? 'PAR' : addr === stream.m1ar && addr !== stream.m0ar ? 'M1AR' : 'M0AR';
+      this.context.rule(
+        Rule.DmaToTcm,
+        addr,
+        addr === peripheral ? !memoryIsTarget : memoryIsTarget,
+        `${this.name} stream ${stream.index} enabled with ${register} = 0x${hex(addr)} in ${tcm}: DMA1/DMA2 cannot reach the TCMs (AN4891 §2.4.3); its first access ends in a bus error, TEIF${stream.index} is set and the stream is disabled (RM0433 §15.3, "Error management")`,
+      );
+      return true;
+    }
+    return false;
+  }
+
+  /**
    * Moves one item from `source` to `target`. `memorySides`: bit 0 target is memory, bit 1 source is
    * memory. Returns false on a transfer error (after reporting it).
    */
@@ -290,11 +323,13 @@ export class DmaController extends MmioDevice {
     const tcm = tcmAt(source) ?? tcmAt(target);
     if (tcm !== null) {
       const addr = tcmAt(source) !== null ? source : target;
+      if (stream.tcmReported) return false;
+      stream.tcmReported = true;
       this.context.rule(
         Rule.DmaToTcm,
         addr,
         addr === target,
-        `${this.name} stream ${stream.index} addresses ${tcm} at 0x${hex(addr)}: DMA1/DMA2 cannot reach the TCMs (AN4891 §2.4.3); the access ends in a bus error, TEIF${stream.index} is set and the stream is disabled (RM0433 §15.3.16)`,
+        `${this.name} stream ${stream.index} addresses ${tcm} at 0x${hex(addr)}: DMA1/DMA2 cannot reach the TCMs (AN4891 §2.4.3); the access ends in a bus error, TEIF${stream.index} is set and the stream is disabled (RM0433 §15.3, "Error management")`,
       );
       return false;
     }
@@ -310,7 +345,7 @@ export class DmaController extends MmioDevice {
         Rule.DmaBusError,
         e.address,
         e.isWrite,
-        `${this.name} stream ${stream.index}: ${e.reason}; TEIF${stream.index} set and the stream disabled (RM0433 §15.3.16)`,
+        `${this.name} stream ${stream.index}: ${e.reason}; TEIF${stream.index} set and the stream disabled (RM0433 §15.3, "Error management")`,
       );
       return false;
     }

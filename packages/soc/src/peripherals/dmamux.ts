@@ -1,7 +1,7 @@
 import type { SocContext } from '@seedsim/core';
 import { RegisterBlock } from './register-block.js';
 
-/** DMAMUX1 request IDs used on the Daisy Seed (RM0433 Table 121 "DMAMUX1: assignment of multiplexer inputs to resources"; libdaisy-facts §7). */
+/** DMAMUX1 request IDs used on the Daisy Seed (RM0433 §16, DMAMUX1 request-input table; libdaisy-facts §7 observed 87/88 in libDaisy's trace). */
 export const DmaRequest = {
   SAI1_A: 87,
   SAI1_B: 88,
@@ -35,8 +35,8 @@ const RGSR = 0x140;
 const RGCFR = 0x144;
 
 /**
- * DMAMUX1 (RM0433 §17): routes peripheral request lines to DMA1/DMA2 streams. Channel n (CnCR at
- * 4·n) feeds DMA1 stream n for n < 8 and DMA2 stream n − 8 for n ≥ 8 (RM0433 §17.3.1). Request
+ * DMAMUX1 (RM0433 §16): routes peripheral request lines to DMA1/DMA2 streams. Channel n (CnCR at
+ * 4·n) feeds DMA1 stream n for n < 8 and DMA2 stream n − 8 for n ≥ 8 (RM0433 §16). Request
  * ID 0 means "no request". Synchronisation, event generation and the request generators are
  * stored but not modelled (reported once when used).
  */
@@ -96,7 +96,7 @@ export class Dmamux extends RegisterBlock {
       return true;
     }
     if (offset === CFR) {
-      // CFR: write 1 to clear the synchronisation overrun flags in CSR (RM0433 §17.6.4).
+      // CFR: write 1 to clear the synchronisation overrun flags in CSR (RM0433 §16, DMAMUX_CFR).
       this.regs[CSR >>> 2] &= ~value;
       return true;
     }

@@ -3,7 +3,7 @@ import { RegisterBlock } from './register-block.js';
 
 export const EXTI_BASE = 0x58000000;
 
-/** Register offsets (RM0433 §20.6): three banks of 32 lines, CPU registers at 0x80 + 0x10·bank. */
+/** Register offsets (RM0433 EXTI chapter): three banks of 32 lines, CPU registers at 0x80 + 0x10·bank. */
 export const EXTI = {
   RTSR1: 0x00,
   FTSR1: 0x04,
@@ -20,7 +20,7 @@ function gpioLineIrq(line: number): number {
 }
 
 /**
- * EXTI (RM0433 §20): edge selection, masks and pending registers stored and interpreted for the
+ * EXTI (RM0433 EXTI chapter): edge selection, masks and pending registers stored and interpreted for the
  * configurable lines 0–15 (GPIO): an edge (`signal`) matching RTSR/FTSR, or a SWIER write, sets the
  * pending bit; CPUPR is write-1-to-clear; the NVIC line is high while a pending line is unmasked.
  * Direct (peripheral wake-up) lines and the D3 pending logic are stored only.
@@ -69,7 +69,7 @@ export class Exti extends RegisterBlock {
     if (offset === EXTI.CPUPR1 || offset === 0x98 || offset === 0xa8) {
       this.regs[offset >>> 2] &= ~value; // rc_w1
       if (offset === EXTI.CPUPR1) {
-        this.regs[EXTI.SWIER1 >>> 2] &= ~value; // clearing the pending bit also clears SWIER (RM0433 §20.6.3)
+        this.regs[EXTI.SWIER1 >>> 2] &= ~value; // clearing the pending bit also clears SWIER (RM0433 EXTI chapter)
         this.updateIrqs();
       }
       return true;

@@ -4,7 +4,7 @@ import { RegisterBlock } from './register-block.js';
 
 export const FLASH_BASE = 0x52002000;
 
-/** Register offsets (RM0433 §4.9). Bank-2 copies at +0x100 exist in the map; the H750 has one bank. */
+/** Register offsets (RM0433 FLASH chapter). Bank-2 copies at +0x100 exist in the map; the H750 has one bank. */
 export const FLASH = {
   ACR: 0x000,
   KEYR1: 0x004,
@@ -16,12 +16,12 @@ export const FLASH = {
   ACR_ALIAS: 0x100,
 } as const;
 
-/** RM0433 §4.9.1: FLASH_ACR reset 0x0000_0037 (LATENCY 7, WRHIGHFREQ 3). */
+/** RM0433 FLASH chapter: FLASH_ACR reset 0x0000_0037 (LATENCY 7, WRHIGHFREQ 3). */
 const ACR_RESET = 0x00000037;
-/** RM0433 §4.9.4: CR1 reset 0x0000_0031 (LOCK1, PSIZE1 = 64-bit). */
+/** RM0433 FLASH chapter: CR1 reset 0x0000_0031 (LOCK1, PSIZE1 = 64-bit). */
 const CR1_RESET = 0x00000031;
 const CR1_LOCK = 1 << 0;
-/** RM0433 §4.5.1: the unlock key sequence for FLASH_KEYR1. */
+/** RM0433 FLASH chapter: the unlock key sequence for FLASH_KEYR1. */
 const KEY1 = 0x45670123;
 const KEY2 = 0xcdef89ab;
 
@@ -39,6 +39,7 @@ const MAX_ACLK_BY_LATENCY = [70e6, 140e6, 210e6, 225e6, 240e6];
  */
 export class Flash extends RegisterBlock {
   private keyStage = 0;
+  private readonly latencyListeners: (() => void)[] = [];
 
   constructor(context: SocContext, private readonly clocks?: ClockTree) {
     super('FLASH', FLASH_BASE, 0x1000, context, 'Flash');
@@ -51,6 +52,11 @@ export class Flash extends RegisterBlock {
   /** ACR.LATENCY: flash read wait states (AXI clock cycles). */
   get waitStates(): number {
     return this.regs[FLASH.ACR >>> 2] & 0xf;
+  }
+
+  /** Calls `listener` after every ACR write (the timing model re-derives flash line-fill costs). */
+  onLatencyChange(listener: () => void): void {
+    this.latencyListeners.push(listener);
   }
 
   /** ACR.WRHIGHFREQ: programming delay. */
@@ -71,6 +77,7 @@ export class Flash extends RegisterBlock {
       case FLASH.ACR_ALIAS:
         this.regs[FLASH.ACR >>> 2] = value & 0x3f;
         this.checkLatency();
+        for (const listener of this.latencyListeners) listener();
         return true;
       case FLASH.KEYR1:
         if (this.keyStage === 0 && value === KEY1) this.keyStage = 1;
@@ -81,7 +88,7 @@ export class Flash extends RegisterBlock {
         return true;
       case FLASH.CR1: {
         const cr1 = this.regs[FLASH.CR1 >>> 2];
-        // Writing LOCK1 = 1 locks; while locked the register cannot be changed (RM0433 §4.5.1).
+        // Writing LOCK1 = 1 locks; while locked the register cannot be changed (RM0433 FLASH chapter).
         if (cr1 & CR1_LOCK) return true;
         this.regs[FLASH.CR1 >>> 2] = value;
         return true;

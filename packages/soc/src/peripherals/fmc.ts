@@ -3,6 +3,8 @@ import type { MemoryDevice } from '../memory-device.js';
 import { Rule } from '../rules.js';
 import { SDRAM_SIZE, Sdram } from '../devices/sdram.js';
 import { RegisterBlock } from './register-block.js';
+import type { ClockTree } from './clock-tree.js';
+import { RCC, type Rcc } from './rcc.js';
 
 /** Clock inputs of the FMC (from the RCC clock tree). */
 export interface FmcClocks {
@@ -12,6 +14,15 @@ export interface FmcClocks {
   cpuHz(): number;
   /** RCC_AHB3ENR.FMCEN: the FMC's bus clock is running. Omitted = always on. */
   clockEnabled?(): boolean;
+}
+
+/** FMC clocks from the RCC model: fmc_ker_ck, the CPU clock and RCC_AHB3ENR.FMCEN (bit 12, RM0433 §8.7, RCC_AHB3ENR). */
+export function fmcClocksFrom(rcc: Rcc): FmcClocks {
+  return {
+    kernelHz: () => rcc.clockTree.clocks.fmc,
+    cpuHz: () => rcc.clockTree.clocks.cpu,
+    clockEnabled: () => rcc.isEnabled(RCC.AHB3ENR, 12),
+  };
 }
 
 /** What the timing model needs to price an SDRAM access (all times in SDCLK cycles unless named). */
@@ -24,7 +35,7 @@ export interface SdramTiming {
   sdclkHz: number;
   /** SDCR1.CAS (1–3). */
   casLatency: number;
-  /** SDTR1 fields + 1 (RM0433 §22.9.5). TRC and TRP always come from SDTR1. */
+  /** SDTR1 fields + 1 (RM0433 §22.9.7, FMC_SDTRx). TRC and TRP always come from SDTR1. */
   tmrd: number;
   txsr: number;
   tras: number;
@@ -48,7 +59,7 @@ export interface SdramTiming {
   openRows: Int32Array;
 }
 
-// FMC registers (RM0433 §22.7.x, offsets from the SVD).
+// FMC registers (RM0433 §22.7 NOR/PSRAM, §22.9 SDRAM; offsets from the SVD).
 const BCR1 = 0x000;
 const SDCR1 = 0x140;
 const SDCR2 = 0x144;
@@ -119,6 +130,30 @@ export class Fmc extends RegisterBlock {
     this.notify();
   }
 
+  /** Follows the clock tree: timing listeners hear about kernel-clock changes. Returns the unsubscribe function. */
+  followClockTree(tree: ClockTree): () => void {
+    return tree.onChange(() => this.clockChanged());
+  }
+
+  /**
+   * Puts FMC and chip in the state libDaisy's SdramHandle::Init leaves them (libdaisy-facts §4), for
+   * boot paths where an earlier program (an old bootloader) already initialised SDRAM. The RCC side
+   * (RCC_AHB3ENR.FMCEN) is the RCC model's: set it too, or accesses still fault as "FMC clock not enabled".
+   */
+  presetLibDaisyInitialised(): void {
+    this.regs[BCR1 >>> 2] |= BCR_FMCEN;
+    this.regs[SDCR1 >>> 2] = 0x0000_19e9;
+    this.regs[SDTR1 >>> 2] = 0x09f2_7361;
+    this.regs[SDRTR >>> 2] = 0x0000_100c;
+    this.sdram.setGeometry(9, 4);
+    this.sdram.clockEnable(0);
+    this.sdram.prechargeAll(Infinity);
+    this.sdram.autoRefresh(8);
+    this.sdram.loadModeRegister(0x232);
+    this.updateUsable();
+    this.notify();
+  }
+
   sdramTiming(): SdramTiming {
     const sdcr = this.regs[SDCR1 >>> 2];
     const sdtr = this.regs[SDTR1 >>> 2];
@@ -162,11 +197,14 @@ export class Fmc extends RegisterBlock {
   /** Called by the window for an access while not usable: reports once per phase, then faults or degrades. */
   accessBeforeInit(addr: number, isWrite: boolean): boolean {
     this.updateUsable();
-    if (this.usable) return true;
+    if (this.usable) {
+      this.notify(); // became usable without an FMC register write (the RCC clock was enabled later)
+      return true;
+    }
     const reason = this.notReadyReason()!;
     this.beforeInitAccesses++;
     const what = reason.busError
-      ? 'the access gets an AXI error response → BusFault (RM0433 §22.4: accesses to a disabled FMC bank are answered with an error)'
+      ? 'the access gets an AXI error response → BusFault (RM0433 §22, AXI interface: an access to a disabled FMC bank is answered with an AXI error)'
       : isWrite
         ? 'the chip ignores the write (data lost)'
         : 'the read returns undefined data (here: the power-on contents)';
@@ -204,11 +242,12 @@ export class Fmc extends RegisterBlock {
     switch (offset) {
       case BCR1:
         this.regs[offset >>> 2] = value;
+        // BMAP (bits 25:24) swaps the SDRAM and NOR windows (RM0433 §22.7, FMC_BCR1): not modelled.
+        if ((value >>> 24) & 3) this.context.unmodelled(this.name, BCR1, true, value);
         break;
       case SDCR1:
         this.regs[offset >>> 2] = value & 0x7fff;
-        this.sdram.columnBits = 8 + (value & 3);
-        this.sdram.bankCount = (value & (1 << 6)) !== 0 ? 4 : 2;
+        this.sdram.setGeometry(8 + (value & 3), (value & (1 << 6)) !== 0 ? 4 : 2);
         break;
       case SDTR1:
         this.regs[offset >>> 2] = value & 0x0fff_ffff;
@@ -231,7 +270,7 @@ export class Fmc extends RegisterBlock {
   private command(value: number): void {
     const mode = value & 7;
     if ((value & (1 << 4)) === 0) return;
-    // The command reaches the chip only with the FMC enabled and SDCLK running (RM0433 §22.9.3).
+    // The command reaches the chip only with the FMC enabled and SDCLK running (RM0433 §22.9, SDRAM initialisation).
     if ((this.regs[BCR1 >>> 2] & BCR_FMCEN) === 0 || ((this.regs[SDCR1 >>> 2] >>> 10) & 3) < 2) return;
     const seconds = this.context.clock.cycles / this.clocks.cpuHz();
     switch (mode) {
@@ -283,8 +322,9 @@ class SdramWindow implements MemoryDevice {
     const offset = (addr - SDRAM_BANK1_BASE) >>> 0;
     if (offset >= SDRAM_SIZE) throw new BusError(addr, false, 'outside SDRAM bank 1');
     if (!this.fmc.usable && !this.fmc.accessBeforeInit(addr, false)) return this.chip.peek(offset, size);
-    this.chip.touchRow(offset);
-    if (!this.chip.isWritten(offset, size) && this.chip.noteUninitialisedRead(offset)) {
+    const chip = this.chip;
+    const value = chip.readTracked(offset, size);
+    if (chip.lastReadUninitialised && chip.noteUninitialisedRead(offset)) {
       this.context.rule(
         Rule.SdramReadUninitialised,
         addr,
@@ -292,7 +332,7 @@ class SdramWindow implements MemoryDevice {
         `SDRAM read at 0x${hex(addr)} of memory never written since power-on: DRAM powers up with random contents (.sdram_bss is never zeroed); later reads of this and the following lines are counted, not reported`,
       );
     }
-    return this.chip.peek(offset, size);
+    return value;
   }
 
   write(addr: number, value: number, size: AccessSize): void {

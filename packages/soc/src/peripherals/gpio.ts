@@ -5,7 +5,7 @@ export const GPIO_BASE = 0x58020000;
 export const GPIO_PORT_NAMES = ['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H', 'I', 'J', 'K'] as const;
 export type GpioPortName = (typeof GPIO_PORT_NAMES)[number];
 
-/** Register offsets (RM0433 §11.4). */
+/** Register offsets (RM0433 GPIO chapter). */
 export const GPIO = {
   MODER: 0x00,
   OTYPER: 0x04,
@@ -20,7 +20,7 @@ export const GPIO = {
 } as const;
 
 /**
- * Port reset values (RM0433 §11.4: MODER, OSPEEDR, PUPDR; ports A and B hold the JTAG/SWD pins).
+ * Port reset values (RM0433 GPIO chapter: MODER, OSPEEDR, PUPDR; ports A and B hold the JTAG/SWD pins).
  * The SVD derives every port from GPIOA, so its values for B–K are wrong; these are used instead.
  */
 function resetValues(port: number): { moder: number; ospeedr: number; pupdr: number } {
@@ -32,7 +32,7 @@ function resetValues(port: number): { moder: number; ospeedr: number; pupdr: num
 export type PinListener = (pin: number, level: boolean) => void;
 
 /**
- * One GPIO port (GPIOA … GPIOK at 0x5802_0000 + 0x400·n). IDR is computed per pin (RM0433 §11.3):
+ * One GPIO port (GPIOA … GPIOK at 0x5802_0000 + 0x400·n). IDR is computed per pin (RM0433 GPIO chapter):
  * output pins read back their output level (open-drain high reads the external level or pull);
  * input and alternate-function pins read the level the board drives (setInputLevel), else their pull
  * (pull-up 1, pull-down 0, floating `floatingLevel`); analog pins read 0.
@@ -44,6 +44,7 @@ export class GpioPort extends RegisterBlock {
   private driven = 0;
   private drivenLevels = 0;
   private readonly listeners: PinListener[] = [];
+  private readonly inputListeners: PinListener[] = [];
 
   constructor(context: SocContext, port: GpioPortName) {
     const index = GPIO_PORT_NAMES.indexOf(port);
@@ -59,6 +60,8 @@ export class GpioPort extends RegisterBlock {
 
   /** Drives an external level on `pin` (0–15), or releases it with undefined. */
   setInputLevel(pin: number, level: boolean | undefined): void {
+    if (!Number.isInteger(pin) || pin < 0 || pin > 15) throw new Error(`${this.name}: no pin ${pin}`);
+    const before = this.level(pin);
     const bit = 1 << pin;
     if (level === undefined) {
       this.driven &= ~bit;
@@ -67,6 +70,13 @@ export class GpioPort extends RegisterBlock {
       this.driven |= bit;
       this.drivenLevels = level ? this.drivenLevels | bit : this.drivenLevels & ~bit;
     }
+    const after = this.level(pin);
+    if (after !== before) for (const l of this.inputListeners) l(pin, after);
+  }
+
+  /** Called with (pin, level) when a level driven by the board changes what IDR reads (EXTI wiring). */
+  onInputChange(listener: PinListener): void {
+    this.inputListeners.push(listener);
   }
 
   /** Called with (pin, level) whenever the ODR level of a pin in output mode changes. */
@@ -125,7 +135,7 @@ export class GpioPort extends RegisterBlock {
         this.setOdr(value & 0xffff);
         return true;
       case GPIO.BSRR: {
-        // RM0433 §11.4.7: BRy resets, BSy sets; BSy wins when both are written.
+        // RM0433 GPIO chapter: BRy resets, BSy sets; BSy wins when both are written.
         const odr = this.regs[GPIO.ODR >>> 2];
         this.setOdr(((odr & ~(value >>> 16)) | (value & 0xffff)) & 0xffff);
         return true;

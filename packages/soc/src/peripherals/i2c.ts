@@ -2,7 +2,7 @@ import type { SocContext } from '@seedsim/core';
 import type { I2cTarget } from './i2c-bus.js';
 import { RegisterBlock } from './register-block.js';
 
-/** Register offsets (RM0433 §47.7). */
+/** Register offsets (RM0433 I2C chapter). */
 export const I2C = {
   CR1: 0x00,
   CR2: 0x04,
@@ -51,7 +51,7 @@ const ISR_DIR = 1 << 16;
 const ICR_CLEARABLE = 0x3f38;
 
 /**
- * I2C master (RM0433 §47.4.8, master mode) with instantaneous bytes: a START addresses a target on
+ * I2C master (RM0433 I2C chapter, master mode) with instantaneous bytes: a START addresses a target on
  * this bus (NACKF, then STOPF with AUTOEND, when nobody answers), each TXDR write is sent at once,
  * TXIS asks for the next byte, and after NBYTES the transfer ends with STOPF (AUTOEND) or TC (software
  * end) or TCR (RELOAD). Master receive fills RXDR. Bus timing (TIMINGR) is stored, not simulated:
@@ -128,7 +128,7 @@ export class I2cController extends RegisterBlock {
     switch (offset) {
       case I2C.CR1:
         this.regs[I2C.CR1 >>> 2] = value;
-        // PE = 0 is a software reset: flags and state machine cleared, TXE set (RM0433 §47.4.6).
+        // PE = 0 is a software reset: flags and state machine cleared, TXE set (RM0433 I2C chapter).
         if (!(value & CR1_PE)) this.reset();
         else this.updateIrq();
         return true;
@@ -171,7 +171,7 @@ export class I2cController extends RegisterBlock {
     if (value & CR2_START) this.start(value);
     else if (value & CR2_STOP && this.active) this.finish();
     else if (this.active && this.isr & ISR_TCR) {
-      // Reload: new NBYTES written while TCR is set continues the transfer (RM0433 §47.4.8).
+      // Reload: new NBYTES written while TCR is set continues the transfer (RM0433 I2C chapter).
       this.remaining = (value >>> 16) & 0xff;
       this.isr = this.isr & ~ISR_TCR;
       if (this.reading) this.continueRead();
@@ -189,7 +189,7 @@ export class I2cController extends RegisterBlock {
     this.isr = isr;
     if (this.active && this.active !== target) this.active.stop();
     if (!target || !target.start(this.reading)) {
-      // Address NACK: NACKF, then a STOP is generated automatically (RM0433 §47.4.8).
+      // Address NACK: NACKF, then a STOP is generated automatically (RM0433 I2C chapter).
       this.active = null;
       this.txFull = false;
       this.isr = ((this.isr | ISR_NACKF | ISR_STOPF | ISR_TXE) & ~ISR_BUSY) >>> 0;

@@ -3,7 +3,7 @@ import { RegisterBlock } from './register-block.js';
 
 export const PWR_BASE = 0x58024800;
 
-/** Register offsets (RM0433 §6.8). */
+/** Register offsets (RM0433 PWR chapter). */
 export const PWR = {
   CR1: 0x00,
   CSR1: 0x04,
@@ -29,10 +29,10 @@ const D3CR_VOSRDY = 1 << 13;
 const D3CR_VOS_SHIFT = 14;
 
 /**
- * PWR (RM0433 §6): the supply configuration is writable once after power-on (CR3.SCUEN, reset
+ * PWR (RM0433 PWR chapter): the supply configuration is writable once after power-on (CR3.SCUEN, reset
  * 0x0000_0006 = SCUEN | LDOEN; cleared by the first write and stays 0 until the next power-on reset,
  * libdaisy-facts §8). Voltage scaling is immediate: D3CR.VOSRDY and CSR1.ACTVOSRDY read 1 and
- * CSR1.ACTVOS mirrors D3CR.VOS (the real ramp, RM0433 §6.6.2, is not modelled).
+ * CSR1.ACTVOS mirrors D3CR.VOS (the real ramp, RM0433 PWR chapter, is not modelled).
  */
 export class Pwr extends RegisterBlock {
   constructor(context: SocContext) {

@@ -3,6 +3,7 @@ import type { MemoryDevice } from '../memory-device.js';
 import { Rule } from '../rules.js';
 import { Is25lp064a, QSPI_FLASH_SIZE, type FlashComplaint, type FlashTransaction } from '../devices/qspi-flash.js';
 import { RegisterBlock } from './register-block.js';
+import type { ClockTree } from './clock-tree.js';
 
 /** Clock inputs of QUADSPI (from the RCC clock tree). */
 export interface QuadspiClocks {
@@ -10,6 +11,11 @@ export interface QuadspiClocks {
   kernelHz(): number;
   /** CPU clock in Hz: simulated cycles per second. */
   cpuHz(): number;
+}
+
+/** QUADSPI clocks from the live RCC clock tree (quadspi_ker_ck and the CPU clock). */
+export function quadspiClocksFrom(tree: ClockTree): QuadspiClocks {
+  return { kernelHz: () => tree.clocks.qspi, cpuHz: () => tree.clocks.cpu };
 }
 
 /** The memory-mapped read command as the timing model needs it (phases in QSPI clock cycles). */
@@ -86,9 +92,11 @@ const enum Mode {
 
 const enum State {
   Idle,
-  /** CCR written, waiting for AR to start. */
+  /** CCR written, waiting for AR to start (not busy yet). */
   AwaitingAddress,
-  /** Indirect write waiting for DLR+1 data bytes. */
+  /** Indirect write with data: starts at the first DR write (not busy yet). */
+  AwaitingData,
+  /** Indirect write started: waiting for the rest of the DLR+1 data bytes. */
   CollectingData,
   /** Indirect read: data waiting in the FIFO. */
   Reading,
@@ -96,10 +104,10 @@ const enum State {
 }
 
 const LINES = [0, 1, 2, 4] as const;
-/** QUADSPI global interrupt (RM0433 Table 148). */
+/** QUADSPI global interrupt (RM0433 interrupt vector table). */
 export const QUADSPI_IRQ = 92;
 export const QSPI_WINDOW_BASE = 0x9000_0000;
-/** The window the QUADSPI answers in memory-mapped mode (RM0433 §23.3.2: 256 MB). */
+/** The window the QUADSPI answers in memory-mapped mode (RM0433 §23.3, memory-mapped mode: 256 MB at 0x9000_0000). */
 export const QSPI_WINDOW_SIZE = 0x1000_0000;
 
 /**
@@ -134,7 +142,7 @@ export class Quadspi extends RegisterBlock {
     base = 0x5200_5000,
   ) {
     super('QUADSPI', base, 0x400, context);
-    this.flash = flash ?? new Is25lp064a(context.clock, clocks.cpuHz);
+    this.flash = flash ?? new Is25lp064a(context.clock, () => clocks.cpuHz());
     this.window = new QspiWindow(this);
     this.stored(DLR, ABR, PSMKR, PSMAR, PIR, LPTR);
   }
@@ -151,6 +159,27 @@ export class Quadspi extends RegisterBlock {
   /** Call when the QUADSPI kernel clock changed. */
   clockChanged(): void {
     this.notify();
+  }
+
+  /** Follows the clock tree: timing listeners hear about kernel-clock changes. Returns the unsubscribe function. */
+  followClockTree(tree: ClockTree): () => void {
+    return tree.onChange(() => this.clockChanged());
+  }
+
+  /**
+   * The state the Daisy bootloader leaves for a BOOT_QSPI app (libdaisy-facts §6): CR 0x01400001,
+   * DCR 0x00160100, ABR 0xA0, CCR 0x1F18EDEB (quad I/O read, memory-mapped), flash read parameters 0xF0.
+   */
+  presetDaisyMemoryMapped(): void {
+    this.endTransaction();
+    this.regs[DCR >>> 2] = 0x0016_0100;
+    this.flashSizeBytes = 2 ** (0x16 + 1);
+    this.regs[ABR >>> 2] = 0xa0;
+    this.regs[CCR >>> 2] = 0x1f18_edeb;
+    this.regs[CR >>> 2] = 0x0140_0001;
+    this.flash.status |= 0x40;
+    this.flash.readParameters = 0xf0;
+    this.updateMapping();
   }
 
   get flashSize(): number {
@@ -207,7 +236,7 @@ export class Quadspi extends RegisterBlock {
         Rule.QspiBeforeMapped,
         addr,
         false,
-        `read of the QSPI window at 0x${hex(addr)} while QUADSPI is ${(this.regs[CR >>> 2] & CR_EN) === 0 ? 'disabled (CR.EN = 0)' : 'not in memory-mapped mode (CCR.FMODE ≠ 11)'}: the AXI access gets an error response → BusFault (RM0433 §23.3.2: the window answers only in memory-mapped mode)`,
+        `read of the QSPI window at 0x${hex(addr)} while QUADSPI is ${(this.regs[CR >>> 2] & CR_EN) === 0 ? 'disabled (CR.EN = 0)' : 'not in memory-mapped mode (CCR.FMODE ≠ 11)'}: the AXI access gets an error response → BusFault (RM0433 §23.3: the window answers only in memory-mapped mode)`,
       );
       throw new BusError(addr, false, 'QSPI window read while not memory-mapped');
     }
@@ -281,11 +310,18 @@ export class Quadspi extends RegisterBlock {
         this.updateIrq();
         return true;
       case CCR:
-        this.writeCcr(value);
+        if (!this.busy) this.writeCcr(value);
         return true;
       case AR:
+        if (this.busy) return true;
         this.regs[AR >>> 2] = value;
         if (this.state === State.AwaitingAddress) this.start();
+        return true;
+      case DLR:
+      case ABR:
+        // CCR, AR, DLR and ABR can be changed only while BUSY = 0 (RM0433 §23.5); writes during a
+        // command are ignored (the HAL's Transmit rewrites CCR after the command has started).
+        if (!this.busy) this.regs[offset >>> 2] = value;
         return true;
       default:
         return false;
@@ -295,8 +331,10 @@ export class Quadspi extends RegisterBlock {
   private writeCr(value: number): void {
     const was = this.regs[CR >>> 2];
     this.regs[CR >>> 2] = value & ~CR_ABORT & 0xffdf_1fdd;
+    // DMAEN (bit 2: MDMA requests), DFM (6, dual flash), TCEN's timeout flag TOF: not modelled.
+    if (value & ((1 << 2) | (1 << 6))) this.context.unmodelled(this.name, CR, true, value);
     if (value & CR_ABORT) {
-      // Abort: the command stops, the FIFO empties and TCF is set (RM0433 §23.3.12).
+      // Abort: the command stops, the FIFO empties and TCF is set (RM0433 §23.5.1, CR.ABORT).
       this.endTransaction();
       this.flags |= TCF;
     }
@@ -309,18 +347,21 @@ export class Quadspi extends RegisterBlock {
     this.regs[CCR >>> 2] = value;
     this.endTransaction();
     const mode = (value >>> 26) & 3;
-    if (mode !== Mode.MemoryMapped) {
-      if ((this.regs[CR >>> 2] & CR_EN) !== 0) {
-        const needsAddress = ((value >>> 10) & 3) !== 0;
-        if (needsAddress) this.state = State.AwaitingAddress;
-        else this.start();
-      }
+    if (mode !== Mode.MemoryMapped && (this.regs[CR >>> 2] & CR_EN) !== 0) {
+      // What starts a command (RM0433 §23.3, "Triggering the start of a command"): the DR write when the
+      // firmware provides data (indirect write with a data phase), else the AR write when there is an
+      // address phase, else this CCR write.
+      const needsAddress = ((value >>> 10) & 3) !== 0;
+      const firmwareProvidesData = mode === Mode.IndirectWrite && ((value >>> 24) & 3) !== 0;
+      if (firmwareProvidesData) this.state = State.AwaitingData;
+      else if (needsAddress) this.state = State.AwaitingAddress;
+      else this.start();
     }
     this.updateMapping();
     this.updateIrq();
   }
 
-  /** The command in CCR begins (after CCR, or after AR when it has an address phase). */
+  /** The command in CCR begins (after CCR, AR or the first DR write; see writeCcr). */
   private start(): void {
     const ccr = this.regs[CCR >>> 2];
     const mode = (ccr >>> 26) & 3;
@@ -412,7 +453,7 @@ export class Quadspi extends RegisterBlock {
     }
     this.updateIrq();
     // The status can only change when the chip's busy time ends: poll again then, at the earliest one
-    // interval later (PIR QSPI clocks, RM0433 §23.5.13).
+    // interval later (PIR QSPI clocks, RM0433 §23.5.12).
     const now = this.context.clock.cycles;
     if (this.flash.busyUntil > now) {
       const interval = Math.ceil(((this.regs[PIR >>> 2] & 0xffff) * ((this.regs[CR >>> 2] >>> 24) + 1) * this.clocks.cpuHz()) / this.clocks.kernelHz());
@@ -429,6 +470,7 @@ export class Quadspi extends RegisterBlock {
   }
 
   private pushData(value: number, size: AccessSize): void {
+    if (this.state === State.AwaitingData) this.start();
     if (this.state !== State.CollectingData) return;
     for (let i = 0; i < size && this.dataPos < this.dataLength; i++) this.data[this.dataPos++] = (value >>> (8 * i)) & 0xff;
     if (this.dataPos === this.dataLength) this.execute(this.data, this.dataLength);
@@ -443,6 +485,11 @@ export class Quadspi extends RegisterBlock {
     return v >>> 0;
   }
 
+  /** SR.BUSY: a command is running (started and not finished, or polling); RM0433 §23.5.3. */
+  private get busy(): boolean {
+    return this.state === State.CollectingData || this.state === State.Reading || this.state === State.Polling;
+  }
+
   private fifoLevel(): number {
     if (this.state === State.Reading) return Math.min(this.dataLength - this.dataPos, FIFO_BYTES);
     return 0;
@@ -455,8 +502,8 @@ export class Quadspi extends RegisterBlock {
     // FTF: read — FIFO holds ≥ threshold bytes, or the rest after the transfer ended; write — room for
     // ≥ threshold bytes (RM0433 §23.5.3).
     if (this.state === State.Reading) ftf = level >= threshold || level > 0 ? FTF : 0;
-    else if (this.state === State.CollectingData) ftf = FTF;
-    const busy = this.state !== State.Idle ? BUSY : 0;
+    else if (this.state === State.CollectingData || this.state === State.AwaitingData) ftf = FTF;
+    const busy = this.busy ? BUSY : 0;
     return (this.flags | ftf | busy | (level << 8)) >>> 0;
   }
 

@@ -4,7 +4,7 @@ import { RegisterBlock } from './register-block.js';
 
 export const RCC_BASE = 0x58024400;
 
-/** Register offsets (RM0433 §8.7 register map). */
+/** Register offsets (RM0433 RCC chapter register map). */
 export const RCC = {
   CR: 0x000,
   HSICFGR: 0x004,
@@ -43,12 +43,12 @@ export const RCC = {
   APB2ENR: 0x0f0,
   APB4ENR: 0x0f4,
   APB4LPENR: 0x11c,
-  /** RM0433 §8.7: C1_RSR … C1_APB4LPENR at 0x130–0x17C are the CPU1 views of RSR … APB4LPENR. */
+  /** RM0433 RCC chapter: C1_RSR … C1_APB4LPENR at 0x130–0x17C are the CPU1 views of RSR … APB4LPENR. */
   C1_RSR: 0x130,
   C1_APB4LPENR: 0x17c,
 } as const;
 
-/** CR reset 0x0000_0025: HSION, HSIRDY, HSIDIVF (RM0433 §8.7.2; libdaisy-facts §8). */
+/** CR reset 0x0000_0025: HSION, HSIRDY, HSIDIVF (RM0433 RCC chapter; libdaisy-facts §8). */
 const CR_RESET = 0x00000025;
 /** CR bits the hardware owns (ready flags): writes to them are ignored. */
 const CR_READ_ONLY = RCC_CR.HSIRDY | RCC_CR.HSIDIVF | RCC_CR.CSIRDY | RCC_CR.HSI48RDY | RCC_CR.D1CKRDY | RCC_CR.D2CKRDY | RCC_CR.HSERDY | RCC_CR.PLL1RDY | RCC_CR.PLL2RDY | RCC_CR.PLL3RDY;
@@ -62,7 +62,7 @@ const READY_PAIRS: readonly (readonly [number, number])[] = [
   [RCC_CR.PLL2ON, RCC_CR.PLL2RDY],
   [RCC_CR.PLL3ON, RCC_CR.PLL3RDY],
 ];
-/** CFGR.SW source → the CR ready bit it needs (RM0433 §8.5.6: the switch happens once the source is ready). */
+/** CFGR.SW source → the CR ready bit it needs (RM0433 RCC chapter: the switch happens once the source is ready). */
 const SOURCE_READY = [RCC_CR.HSIRDY, RCC_CR.CSIRDY, RCC_CR.HSERDY, RCC_CR.PLL1RDY];
 
 const CLOCK_REGISTERS = new Set<number>([
@@ -72,7 +72,7 @@ const CLOCK_REGISTERS = new Set<number>([
 ]);
 
 /**
- * RCC (RM0433 §8): ready flags that follow their enables, the system clock switch, all dividers and
+ * RCC (RM0433 RCC chapter): ready flags that follow their enables, the system clock switch, all dividers and
  * kernel-clock muxes stored, every reset/enable/low-power enable register stored, and the computed
  * {@link ClockTree}. Oscillators and PLLs lock immediately (the HAL only polls; no delay is modelled).
  */
@@ -82,7 +82,9 @@ export class Rcc extends RegisterBlock {
   constructor(context: SocContext, private readonly oscillators: Oscillators = DAISY_OSCILLATORS) {
     super('RCC', RCC_BASE, 0x400, context);
     this.regs[RCC.CR >>> 2] = CR_RESET;
-    this.storedRange(RCC.CR, RCC.D3CCIPR);
+    this.stored(RCC.CR, RCC.HSICFGR, RCC.CRRCR, RCC.CSICFGR, RCC.CFGR, RCC.D1CFGR, RCC.D2CFGR, RCC.D3CFGR);
+    this.storedRange(RCC.PLLCKSELR, RCC.PLL3FRACR);
+    this.storedRange(RCC.D1CCIPR, RCC.D3CCIPR);
     this.stored(RCC.CIER, RCC.CIFR, RCC.BDCR, RCC.CSR);
     this.storedRange(RCC.AHB3RSTR, 0x0a8); // AHB3RSTR … APB4RSTR, GCR, D3AMR
     this.storedRange(RCC.RSR, RCC.APB4LPENR);
@@ -107,6 +109,11 @@ export class Rcc extends RegisterBlock {
 
   protected override readRegister(offset: number): number | undefined {
     const o = this.canonical(offset);
+    // CSR.LSIRDY (bit 1) follows LSION (bit 0); BDCR.LSERDY (bit 1) follows LSEON (bit 0) (RM0433 RCC chapter).
+    if (o === RCC.CSR || o === RCC.BDCR) {
+      const v = this.regs[o >>> 2];
+      return v & 1 ? v | 2 : v & ~2;
+    }
     return o === offset ? undefined : this.regs[o >>> 2];
   }
 
@@ -123,7 +130,7 @@ export class Rcc extends RegisterBlock {
 
   private writeCr(value: number): void {
     const sws = (this.regs[RCC.CFGR >>> 2] >>> 3) & 7;
-    // RM0433 §8.7.2: HSION cannot be cleared while HSI is the system clock, PLL1ON not while PLL1 is.
+    // RM0433 RCC chapter: HSION cannot be cleared while HSI is the system clock, PLL1ON not while PLL1 is.
     if (sws === 0) value |= RCC_CR.HSION;
     if (sws === 2) value |= RCC_CR.HSEON;
     if (sws === 3) value |= RCC_CR.PLL1ON;

@@ -3,14 +3,14 @@ import { RegisterBlock } from './register-block.js';
 
 export const RNG_BASE = 0x48021800;
 
-/** Register offsets (RM0433 §34.7). */
+/** Register offsets (RM0433 RNG chapter). */
 export const RNG = { CR: 0x00, SR: 0x04, DR: 0x08 } as const;
 
 const CR_RNGEN = 1 << 2;
 const SR_DRDY = 1 << 0;
 
 /**
- * True random number generator (RM0433 §34). Runs must be repeatable, so DR returns a seeded
+ * True random number generator (RM0433 RNG chapter). Runs must be repeatable, so DR returns a seeded
  * pseudo-random sequence (xorshift32) instead of entropy: SR.DRDY reads 1 whenever CR.RNGEN is set,
  * and each DR read returns the next value. No seed errors or clock errors are ever flagged.
  */

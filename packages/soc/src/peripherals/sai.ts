@@ -1,6 +1,7 @@
 import type { AccessSize, SocContext } from '@seedsim/core';
 import { RegisterBlock } from './register-block.js';
-import type { DmaRequester, Dmamux } from './dmamux.js';
+import { DmaRequest, type DmaRequester, type Dmamux } from './dmamux.js';
+import type { ClockTree } from './clock-tree.js';
 
 /**
  * Audio arriving at an RX block: one value per active slot per frame, as signed integers at the
@@ -53,8 +54,12 @@ export interface SaiClocks {
   cpuHz(): number;
 }
 
-// xCR1 (RM0433 §51.6.2). MCKDIV is 6 bits [25:20] in RM0433 Rev 7 (the SVD shows 4).
-const CR1_MODE = 3;
+/** SAI1 clocks from the live RCC clock tree (sai1_ker_ck and the CPU clock). */
+export function sai1ClocksFrom(tree: ClockTree): SaiClocks {
+  return { kernelHz: () => tree.clocks.sai1, cpuHz: () => tree.clocks.cpu };
+}
+
+// SAI_xCR1 (RM0433 §51.6). MCKDIV is 6 bits [25:20] in RM0433 Rev 7 (the SVD shows 4).
 const CR1_DS_SHIFT = 5;
 const CR1_SYNCEN_SHIFT = 10;
 const CR1_SAIEN = 1 << 16;
@@ -63,12 +68,12 @@ const CR1_NODIV = 1 << 19;
 const CR1_MCKDIV_SHIFT = 20;
 const CR1_OSR = 1 << 26;
 const CR2_FFLUSH = 1 << 3;
-// xSR (RM0433 §51.6.7).
+// SAI_xSR (RM0433 §51.6).
 const SR_OVRUDR = 1 << 0;
 const SR_FREQ = 1 << 3;
 const SR_FLVL_SHIFT = 16;
 const FIFO_WORDS = 8;
-/** DS field → data bits (RM0433 §51.6.2: 010 = 8 … 111 = 32; 000/001 reserved). */
+/** DS field → data bits (RM0433 §51.6 SAI_xCR1.DS: 010 = 8 … 111 = 32; 000/001 reserved). */
 const DATA_BITS = [8, 8, 8, 10, 16, 20, 24, 32] as const;
 
 /** Block register offsets relative to the block (A at 0x04, B at 0x24). */
@@ -121,7 +126,7 @@ export class SaiBlock implements DmaRequester {
   get dataBits(): number {
     return DATA_BITS[(this.cr1 >>> CR1_DS_SHIFT) & 7];
   }
-  /** Active slots per frame: NBSLOT+1 slots, of which SLOTEN enables some (RM0433 §51.6.5). */
+  /** Active slots per frame: NBSLOT+1 slots, of which SLOTEN enables some (RM0433 §51.6, SAI_xSLOTR). */
   get slotCount(): number {
     const slots = ((this.slotr >>> 8) & 0xf) + 1;
     let enabled = (this.slotr >>> 16) & ((1 << slots) - 1);
@@ -133,7 +138,7 @@ export class SaiBlock implements DmaRequester {
     return n;
   }
 
-  /** FIFO level code of xSR.FLVL (RM0433 §51.6.7): 0 empty, 1 ≤ ¼, 2 ≤ ½, 3 ≤ ¾, 4 < full, 5 full. */
+  /** FIFO level code of xSR.FLVL (RM0433 §51.6, SAI_xSR): 0 empty, 1 ≤ ¼, 2 ≤ ½, 3 ≤ ¾, 4 < full, 5 full. */
   get fifoLevelCode(): number {
     const c = this.count;
     if (c === 0) return 0;
@@ -150,7 +155,7 @@ export class SaiBlock implements DmaRequester {
 
   writeCr1(value: number): void {
     const was = this.cr1;
-    // MCKDIV, NODIV, OSR, MODE, DS … are writable only while SAIEN = 0 (RM0433 §51.6.2); we accept them
+    // MCKDIV, NODIV, OSR, MODE, DS … are writable only while SAIEN = 0 (RM0433 §51.6, SAI_xCR1); we accept them
     // always, as the HAL clears SAIEN first.
     this.cr1 = value & 0x0ffb_3fef;
     const enabledNow = this.enabled;
@@ -196,7 +201,7 @@ export class SaiBlock implements DmaRequester {
 
   /**
    * The level-sensitive request line: a TX block requests while its FIFO has room, an RX block while
-   * it holds data (RM0433 §51.4.15 "DMA interface"). Bounded by the FIFO size so a stream that does
+   * it holds data (RM0433 §51.4, "SAI DMA interface"). Bounded by the FIFO size so a stream that does
    * not touch our DR cannot loop.
    */
   serviceDma(): void {
@@ -218,7 +223,7 @@ export class SaiBlock implements DmaRequester {
       const shift = 32 - bits;
       for (let i = 0; i < n; i++) {
         if (this.count === 0) {
-          // Underrun: nothing to send (RM0433 §51.4.13); the line carries zeros here.
+          // Underrun: nothing to send (RM0433 §51.4, "Error flags": underrun); the line carries zeros here.
           this.flags |= SR_OVRUDR;
           slots[i] = 0;
         } else {
@@ -293,13 +298,13 @@ const BLOCK_B = 0x24;
 const BLOCK_SIZE = 0x20;
 const PDMCR = 0x44;
 const PDMDLY = 0x48;
-/** SAI1 global interrupt (RM0433 Table 148). */
+/** SAI1 global interrupt (RM0433 interrupt vector table). */
 export const SAI1_IRQ = 87;
 
 export interface SaiOptions {
   clocks: SaiClocks;
   dmamux: Dmamux | null;
-  /** DMAMUX request IDs of blocks A and B (SAI1: 87, 88 — RM0433 Table 121). */
+  /** DMAMUX request IDs of blocks A and B (SAI1: 87, 88 — RM0433 §16 DMAMUX1 request table). */
   requestIds?: readonly [number, number];
   irq?: number;
   name?: string;
@@ -332,7 +337,7 @@ export class Sai extends RegisterBlock {
     this.clocks = options.clocks;
     this.dmamux = options.dmamux;
     this.irq = options.irq ?? SAI1_IRQ;
-    const [idA, idB] = options.requestIds ?? [87, 88];
+    const [idA, idB] = options.requestIds ?? [DmaRequest.SAI1_A, DmaRequest.SAI1_B];
     this.blockA = new SaiBlock(this, 'A', idA);
     this.blockB = new SaiBlock(this, 'B', idB);
     this.dmamux?.attachRequester(idA, this.blockA);
@@ -403,10 +408,14 @@ export class Sai extends RegisterBlock {
     }
   }
 
-  /** DR takes whole data items whatever the access width (RM0433 §51.6.9). */
+  /** DR takes whole data items whatever the access width (RM0433 §51.6, SAI_xDR). */
   override read(offset: number, size: AccessSize): number {
     const block = this.blockAt(offset);
-    if (block !== null && offset - (block === this.blockA ? BLOCK_A : BLOCK_B) >= DR) return block.popData();
+    if (block !== null && offset - (block === this.blockA ? BLOCK_A : BLOCK_B) >= DR) {
+      const v = block.popData();
+      if (block.im !== 0) this.updateIrq();
+      return v;
+    }
     return super.read(offset, size);
   }
 
@@ -414,6 +423,7 @@ export class Sai extends RegisterBlock {
     const block = this.blockAt(offset);
     if (block !== null && offset - (block === this.blockA ? BLOCK_A : BLOCK_B) >= DR) {
       block.pushData(value);
+      if (block.im !== 0) this.updateIrq();
       return;
     }
     super.write(offset, value, size);

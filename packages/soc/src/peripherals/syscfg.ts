@@ -3,7 +3,7 @@ import { RegisterBlock } from './register-block.js';
 
 export const SYSCFG_BASE = 0x58000400;
 
-/** Register offsets (RM0433 §12.3). PWRCR (0x2C) is missing from the ST SVD but used by the HAL. */
+/** Register offsets (RM0433 SYSCFG chapter). PWRCR (0x2C) is missing from the ST SVD but used by the HAL. */
 export const SYSCFG = {
   PMCR: 0x04,
   EXTICR1: 0x08,
@@ -21,7 +21,7 @@ const CCCSR_EN = 1 << 0;
 const CCCSR_READY = 1 << 8;
 
 /**
- * SYSCFG (RM0433 §12): PWRCR.ODEN (VOS0 overdrive), EXTICR1–4 (which GPIO port drives EXTI lines
+ * SYSCFG (RM0433 SYSCFG chapter): PWRCR.ODEN (VOS0 overdrive), EXTICR1–4 (which GPIO port drives EXTI lines
  * 0–15, reset = port A), the I/O compensation cell whose READY follows EN, everything else stored.
  */
 export class Syscfg extends RegisterBlock {
@@ -31,7 +31,7 @@ export class Syscfg extends RegisterBlock {
     this.storedRange(0x300, 0x344); // UR0–UR17 user option mirrors
   }
 
-  /** SYSCFG_PWRCR.ODEN: with D3CR.VOS = scale 1 this selects VOS0 (RM0433 §6.6.2). */
+  /** SYSCFG_PWRCR.ODEN: with D3CR.VOS = scale 1 this selects VOS0 (RM0433 SYSCFG chapter). */
   get overdrive(): boolean {
     return (this.regs[SYSCFG.PWRCR >>> 2] & 1) !== 0;
   }

@@ -56,6 +56,12 @@ export function attachSystemPeripherals(bus: SystemBus, context: SocContext, opt
     i2c,
     usarts,
   };
+  // GPIO → EXTI: SYSCFG_EXTICRx picks which port drives EXTI line n (RM0433 SYSCFG and EXTI chapters).
+  for (const p of Object.values(gpio)) {
+    p.onInputChange((pin, level) => {
+      if (set.syscfg.extiPort(pin) === p.port) set.exti.signal(pin, level);
+    });
+  }
   for (const device of [set.rcc, set.pwr, set.flash, set.syscfg, set.dbgmcu, set.exti, set.rng, ...Object.values(gpio), ...Object.values(timers), ...Object.values(i2c), ...Object.values(usarts)]) {
     bus.mapDevice(device);
   }

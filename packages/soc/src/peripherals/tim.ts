@@ -2,7 +2,7 @@ import type { SocContext } from '@seedsim/core';
 import type { ClockTree } from './clock-tree.js';
 import { RegisterBlock } from './register-block.js';
 
-/** Register offsets (RM0433 §38.4, general-purpose timers TIM2–TIM5). */
+/** Register offsets (RM0433 TIM2–TIM5 chapter, general-purpose timers TIM2–TIM5). */
 export const TIM = {
   CR1: 0x00,
   CR2: 0x04,
@@ -34,7 +34,7 @@ export const GENERAL_PURPOSE_TIMERS = {
 export type GeneralPurposeTimerName = keyof typeof GENERAL_PURPOSE_TIMERS;
 
 /**
- * A general-purpose timer (RM0433 §38) counting up at the APB1 timer clock from the ClockTree.
+ * A general-purpose timer (RM0433 TIM2–TIM5 chapter) counting up at the APB1 timer clock from the ClockTree.
  * Nothing ticks: CNT is computed from clock.cycles when read, and one clock event is scheduled at the
  * next overflow (update event: UIF, the NVIC line when DIER.UIE, preloaded PSC/ARR take effect).
  * Modelled: CEN, UDIS, URS, OPM, ARPE, UG, UIF/UIE, CNT/PSC/ARR. Down/center-aligned counting,
@@ -61,7 +61,7 @@ export class GeneralPurposeTimer extends RegisterBlock {
     super(name, spec.base, 0x400, context, 'TIM2');
     this.irq = spec.irq;
     this.mask = spec.bits === 32 ? 0xffffffff : 0xffff;
-    // RM0433 §38.4.12: ARR resets to all ones (0xFFFF_FFFF for TIM2/TIM5, 0xFFFF for TIM3/TIM4).
+    // RM0433 TIM2–TIM5 chapter: ARR resets to all ones (0xFFFF_FFFF for TIM2/TIM5, 0xFFFF for TIM3/TIM4).
     this.activeArr = this.mask >>> 0;
     this.regs[TIM.ARR >>> 2] = this.activeArr;
     this.stored(TIM.CR2, TIM.SMCR, TIM.DIER);
@@ -113,12 +113,14 @@ export class GeneralPurposeTimer extends RegisterBlock {
     this.context.clock.cancel(this.overflowEvent);
     this.overflowEvent = null;
     if (!this.running || this.ticksPerCycle <= 0) return;
-    const stepsToOverflow = this.activeArr + 1 - this.originCount;
+    let stepsToOverflow = this.activeArr + 1 - this.originCount;
+    // CNT above a freshly lowered ARR runs on to the counter's full range and wraps (RM0433 TIM2–TIM5 chapter).
+    if (stepsToOverflow <= 0) stepsToOverflow += this.mask + 1;
     const exactCycle = this.originCycle + (stepsToOverflow * (this.activePsc + 1)) / this.ticksPerCycle;
     this.overflowEvent = this.context.clock.schedule(Math.ceil(exactCycle - 1e-9), () => this.overflow(exactCycle));
   }
 
-  /** Counter overflow at `exactCycle`: the update event (RM0433 §38.3.2). */
+  /** Counter overflow at `exactCycle`: the update event (RM0433 TIM2–TIM5 chapter). */
   private overflow(exactCycle: number): void {
     this.overflowEvent = null;
     this.originCount = 0;
@@ -133,7 +135,7 @@ export class GeneralPurposeTimer extends RegisterBlock {
     const cr1 = this.regs[TIM.CR1 >>> 2];
     if (cr1 & CR1_UDIS) return;
     this.activePsc = this.regs[TIM.PSC >>> 2] & 0xffff;
-    this.activeArr = this.regs[TIM.ARR >>> 2] & this.mask;
+    this.activeArr = (this.regs[TIM.ARR >>> 2] & this.mask) >>> 0;
     if (fromUg && cr1 & CR1_URS) return;
     this.regs[TIM.SR >>> 2] |= SR_UIF;
     this.updateIrq();
@@ -179,7 +181,7 @@ export class GeneralPurposeTimer extends RegisterBlock {
         return true;
       case TIM.EGR:
         if (value & EGR_UG) {
-          // UG re-initialises the counter and the prescaler counter (RM0433 §38.4.6).
+          // UG re-initialises the counter and the prescaler counter (RM0433 TIM2–TIM5 chapter).
           this.originCount = 0;
           this.originCycle = this.context.clock.cycles;
           this.updateEvent(true);
@@ -187,7 +189,7 @@ export class GeneralPurposeTimer extends RegisterBlock {
         }
         return true;
       case TIM.CNT:
-        this.originCount = value & this.mask;
+        this.originCount = (value & this.mask) >>> 0;
         this.originCycle = this.context.clock.cycles;
         this.reschedule();
         return true;
@@ -198,7 +200,7 @@ export class GeneralPurposeTimer extends RegisterBlock {
         this.regs[TIM.ARR >>> 2] = value & this.mask;
         if (!(this.regs[TIM.CR1 >>> 2] & CR1_ARPE)) {
           this.rebase();
-          this.activeArr = value & this.mask;
+          this.activeArr = (value & this.mask) >>> 0;
           this.reschedule();
         }
         return true;

@@ -1,7 +1,7 @@
 import type { SocContext } from '@seedsim/core';
 import { RegisterBlock } from './register-block.js';
 
-/** Register offsets (RM0433 §48.8 USART, §49.7 LPUART: same layout for these registers). */
+/** Register offsets (RM0433 USART and LPUART chapters: same layout for these registers). */
 export const USART = {
   CR1: 0x00,
   CR2: 0x04,
@@ -42,7 +42,7 @@ const ISR_TEACK = 1 << 21;
 const ISR_REACK = 1 << 22;
 
 /**
- * USART/UART/LPUART transmit capture (RM0433 §48): bytes written to TDR while UE and TE are set are
+ * USART/UART/LPUART transmit capture (RM0433 USART chapter): bytes written to TDR while UE and TE are set are
  * sent instantly into a text stream with listeners; ISR.TXE (TXFNF) and TC always read 1, TEACK/REACK
  * follow TE/RE. The receiver is always empty (RXNE 0). Baud rate and FIFOs are stored, not simulated.
  */

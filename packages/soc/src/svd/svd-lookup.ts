@@ -15,7 +15,7 @@ export interface SvdPeripheral {
   readonly size: number;
   /**
    * Size of the address window the block answers on the bus: the SVD block rounded up to the next
-   * 1 KB boundary (RM0433 §2.3 memory map: peripherals sit in 1 KB slots) or to the next block's base.
+   * 1 KB boundary (RM0433 memory map chapter memory map: peripherals sit in 1 KB slots) or to the next block's base.
    */
   readonly span: number;
   readonly registers: readonly SvdRegister[];

@@ -1,0 +1,55 @@
+import { APP_TYPES, BOARD_REVISIONS, WavSource, parseWav, type AppType, type BoardOptions, type BoardRevision } from '@seedsim/daisy';
+import { SineSource } from '@seedsim/soc';
+import { readInput } from './files.js';
+import { CliError } from './exit-codes.js';
+import type { OptionSpec } from './options.js';
+
+/** Options every command that boots firmware shares. */
+export const BOARD_OPTION_SPEC: OptionSpec = {
+  boot: { type: 'string' },
+  revision: { type: 'string' },
+  timing: { type: 'string' },
+  input: { type: 'string' },
+  sine: { type: 'string' },
+};
+
+export const BOARD_OPTION_HELP = `  --boot TYPE        BOOT_NONE | BOOT_SRAM | BOOT_QSPI (default: detected from the ELF)
+  --revision REV     rev4 (AK4556, default) | seed1.1 (WM8731) | seed2-dfm (PCM3060)
+  --timing MODEL     m7 (default: pipeline, caches, bus latencies) | ideal (1 cycle per instruction)
+  --input FILE.wav   audio into the codec (default silence)
+  --sine HZ          a sine wave into the codec instead`;
+
+export function boardOptions(values: Record<string, unknown>): BoardOptions {
+  const options: BoardOptions = {};
+  if (values.boot !== undefined) {
+    const boot = String(values.boot).toUpperCase();
+    if (!(boot in APP_TYPES)) throw new CliError(`--boot: expected BOOT_NONE, BOOT_SRAM or BOOT_QSPI, got "${values.boot}"`);
+    options.boot = boot as AppType;
+  }
+  if (values.revision !== undefined) {
+    const rev = String(values.revision);
+    if (!BOARD_REVISIONS.includes(rev as BoardRevision)) throw new CliError(`--revision: expected ${BOARD_REVISIONS.join(', ')}, got "${rev}"`);
+    options.revision = rev as BoardRevision;
+  }
+  if (values.timing !== undefined) {
+    const timing = String(values.timing);
+    if (timing !== 'm7' && timing !== 'ideal') throw new CliError(`--timing: expected m7 or ideal, got "${timing}"`);
+    options.timing = timing;
+  }
+  if (values.input !== undefined && values.sine !== undefined) throw new CliError('--input and --sine: give one audio source');
+  if (values.input !== undefined) {
+    const path = String(values.input);
+    try {
+      options.audioInput = new WavSource(parseWav(readInput(path, 'WAV file'), path));
+    } catch (error) {
+      if (error instanceof CliError) throw error;
+      throw new CliError((error as Error).message);
+    }
+  }
+  if (values.sine !== undefined) {
+    const hz = Number(values.sine);
+    if (!(hz > 0 && hz < 24_000)) throw new CliError(`--sine: expected a frequency in Hz below 24000, got "${values.sine}"`);
+    options.audioInput = new SineSource(hz);
+  }
+  return options;
+}

@@ -1,0 +1,129 @@
+import { writeFileSync } from 'node:fs';
+import { DaisyBoard, WavRecorder, encodeWav24, formatRuleEvent, type RunOutcome } from '@seedsim/daisy';
+import { readElf } from '../files.js';
+import { parseCommandArgs } from '../options.js';
+import { BOARD_OPTION_HELP, BOARD_OPTION_SPEC, boardOptions } from '../board-options.js';
+import { CliError, EXIT_FAILED, EXIT_OK } from '../exit-codes.js';
+
+export const RUN_HELP = `Usage: seedsim run [options] app.elf
+
+Boots the firmware on the emulated Daisy Seed and runs it. Placement rules (SDRAM before its init,
+QSPI before memory-mapped mode, DMA to TCM, DMA and cache coherency, unaligned Device accesses …)
+are printed as they fire, with the function, the data symbol and the call stack. A fault stops the run
+with the decoded fault status, the stacked registers and the call stack.
+
+Options:
+  --seconds S        simulated time to run (default 1)
+  --cycles N         or a budget in CPU cycles
+  --instructions N   or a budget in instructions
+  --strict           stop at the first rule that fires
+${BOARD_OPTION_HELP}
+  --output FILE.wav  write what the firmware sent to the codec
+  --json             write the outcome and the rule events as JSON
+  -h, --help         this help
+
+Exit status: 0 the budget ran out (or the firmware slept for good) with no rule fired; 1 a rule fired,
+or the firmware faulted, locked up, hit a BKPT or reset; 2 bad usage.
+`;
+
+function positiveNumber(name: string, value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!(n > 0) || !Number.isFinite(n)) throw new CliError(`--${name}: expected a positive number, got "${value}"`);
+  return n;
+}
+
+const hex = (n: number) => `0x${(n >>> 0).toString(16).padStart(8, '0')}`;
+
+export async function runRun(args: string[], out: (t: string) => void, err: (t: string) => void): Promise<number> {
+  const { values, positionals } = parseCommandArgs('run', args, {
+    ...BOARD_OPTION_SPEC,
+    seconds: { type: 'string' },
+    cycles: { type: 'string' },
+    instructions: { type: 'string' },
+    strict: { type: 'boolean' },
+    output: { type: 'string' },
+    json: { type: 'boolean' },
+  });
+  if (values.help) {
+    out(RUN_HELP);
+    return EXIT_OK;
+  }
+  if (positionals.length !== 1) throw new CliError(`seedsim run: expected one ELF file, got ${positionals.length}\nTry 'seedsim run --help'.`);
+  const seconds = positiveNumber('seconds', values.seconds);
+  const cycles = positiveNumber('cycles', values.cycles);
+  const instructions = positiveNumber('instructions', values.instructions);
+  if ([seconds, cycles, instructions].filter((x) => x !== undefined).length > 1) throw new CliError('give one budget: --seconds, --cycles or --instructions');
+  const image = readElf(positionals[0]);
+  const recorder = values.output ? new WavRecorder() : undefined;
+  const json = !!values.json;
+  const board = new DaisyBoard(image, {
+    ...boardOptions(values),
+    audioOutput: recorder,
+    strict: !!values.strict,
+    onRule: json ? undefined : (e) => out(formatRuleEvent(e) + '\n'),
+    onSerial: json ? undefined : (text) => err(text),
+  });
+
+  // Run in slices so that --seconds follows the clock the firmware configures (64 MHz at reset, 400 after PLL).
+  let outcome: RunOutcome;
+  let simulated = 0;
+  let total = { cycles: 0, instructions: 0 };
+  for (;;) {
+    let slice: { maxCycles?: number; maxInstructions?: number };
+    if (cycles !== undefined) slice = { maxCycles: cycles - total.cycles };
+    else if (instructions !== undefined) slice = { maxInstructions: instructions - total.instructions };
+    else slice = { maxCycles: Math.max(1, Math.min(10_000_000, Math.ceil(((seconds ?? 1) - simulated) * board.cpuHz))) };
+    const hz = board.cpuHz;
+    outcome = board.run(slice);
+    total = { cycles: total.cycles + outcome.cycles, instructions: total.instructions + outcome.instructions };
+    simulated += outcome.cycles / hz;
+    if (outcome.reason !== 'budget') break;
+    if (cycles !== undefined || instructions !== undefined) break;
+    if (simulated >= (seconds ?? 1) - 1e-12) break;
+  }
+  if (recorder && values.output) writeFileSync(values.output as string, encodeWav24(recorder.audio()));
+
+  const events = board.rules.events;
+  const bad = events.length > 0 || !['budget', 'sleep-forever'].includes(outcome.reason);
+  if (json) {
+    out(
+      JSON.stringify(
+        {
+          seedsim: 'run',
+          file: image.name,
+          appType: board.appType.appType,
+          stop: { reason: outcome.reason, message: outcome.message },
+          cycles: total.cycles,
+          instructions: total.instructions,
+          simulatedSeconds: simulated,
+          cpuHz: board.cpuHz,
+          fault: outcome.fault,
+          rules: events,
+          unmodelledRegisters: board.rules.unmodelled,
+          serial: board.serialOutput,
+        },
+        null,
+        2,
+      ) + '\n',
+    );
+    return bad ? EXIT_FAILED : EXIT_OK;
+  }
+  const lines = [
+    `${image.name}: ${board.appType.appType}, stopped: ${outcome.message}`,
+    `  ${total.cycles.toLocaleString('en-US')} cycles, ${total.instructions.toLocaleString('en-US')} instructions, ${(simulated * 1e3).toFixed(1)} ms simulated, CPU at ${(board.cpuHz / 1e6).toFixed(0)} MHz`,
+  ];
+  if (outcome.fault) {
+    const f = outcome.fault;
+    lines.push(`  ${f.exception} at ${f.location} (pc ${hex(f.pc)})`);
+    for (const s of f.status) lines.push(`    ${s}`);
+    lines.push(`    stacked: ${Object.entries(f.stacked).map(([k, v]) => `${k}=${hex(v)}`).join(' ')}`);
+    if (f.callStack.length) lines.push(`    call stack: ${f.callStack.join(' ← ')}`);
+  }
+  lines.push(`  rules fired: ${events.length === 0 ? 'none' : events.map((e) => `${e.rule} (${e.dataSymbol} by ${e.location}${e.count > 1 ? ` ×${e.count}` : ''})`).join(', ')}`);
+  if (board.rules.unmodelled.length > 0) {
+    lines.push(`  registers seedsim does not model (accessed; reads gave the reset value): ${board.rules.unmodelled.map((u) => u.register).join(', ')}`);
+  }
+  out(lines.join('\n') + '\n');
+  return bad ? EXIT_FAILED : EXIT_OK;
+}

@@ -1,0 +1,407 @@
+import { describe, expect, it } from 'vitest';
+import { Cfsr, Exc, HFSR_FORCED } from '../src/exceptions.js';
+import { STACK_TOP, programRig } from './exceptions-helpers.js';
+
+// Programs assembled with arm-none-eabi-as, run on the real Cpu with the exception model and the SCS on
+// the bus. Expected logs follow from the ARMv7-M rules (B1.5.4 priorities, B1.5.6/B1.5.8 entry, return,
+// tail-chaining) applied by hand to each program.
+
+const ISER0 = '0xE000E100';
+const ISPR0 = '0xE000E200';
+const IPR0 = '0xE000E400';
+const ICSR = '0xE000ED04';
+const SHPR3 = '0xE000ED20';
+const SHCSR = '0xE000ED24';
+const CFSR = '0xE000ED28';
+const HFSR = '0xE000ED2C';
+
+describe('interrupts on the real core', () => {
+  it('preemption by priority, no preemption at equal priority, tail-chaining, SVC then PendSV', () => {
+    const rig = programRig(`
+.thumb_func
+reset:
+  ldr r0, =${ISER0}
+  movs r1, #0xf          @ enable IRQ0..IRQ3
+  str r1, [r0]
+  ldr r0, =${IPR0}
+  ldr r1, =0xC0804080    @ IRQ0 0x80, IRQ1 0x40, IRQ2 0x80, IRQ3 0xC0
+  str r1, [r0]
+  ldr r0, =${SHPR3}
+  ldr r1, =0xF0F00000    @ PendSV 0xF0, SysTick 0xF0
+  str r1, [r0]
+  LOG 1
+  ldr r0, =${ISPR0}
+  movs r1, #1            @ pend IRQ0: taken after this store
+  str r1, [r0]
+  LOG 2
+  svc #7
+  LOG 3
+  bkpt #0
+
+.thumb_func
+irq0:
+  LOG 0x10
+  ldr r0, =${ISPR0}
+  movs r1, #0xc          @ pend IRQ2 (equal priority) and IRQ3 (lower): neither preempts
+  str r1, [r0]
+  LOG 0x11
+  ldr r0, =${ISPR0}
+  movs r1, #2            @ pend IRQ1 (0x40): preempts at once
+  str r1, [r0]
+  LOG 0x12
+  bx lr
+
+.thumb_func
+irq1:
+  LOG 0x20
+  LOGREG lr
+  bx lr
+
+.thumb_func
+irq2:
+  LOG 0x30
+  bx lr
+
+.thumb_func
+irq3:
+  LOG 0x40
+  bx lr
+
+.thumb_func
+svcall:
+  LOG 0x50
+  ldr r0, =${ICSR}
+  ldr r1, =0x10000000    @ PENDSVSET: lower priority, runs after the SVC handler
+  str r1, [r0]
+  LOG 0x51
+  bx lr
+
+.thumb_func
+pendsv:
+  LOG 0x60
+  bx lr
+`);
+    const stop = rig.run();
+    expect(stop?.kind).toBe('bkpt');
+    expect(stop?.reason).toMatch(/BKPT #0 .* in Thread mode/);
+    expect(rig.log()).toEqual([
+      1,
+      0x10,
+      0x11,
+      0x20,
+      0xfffffff1, // IRQ1 preempted a handler: return to Handler mode
+      0x12,
+      0x30, // IRQ0 returns: tail-chain to IRQ2 (0x80) …
+      0x40, // … then IRQ3 (0xC0)
+      2,
+      0x50,
+      0x51,
+      0x60, // PendSV tail-chained after SVCall
+      3,
+    ]);
+    expect(rig.model.tailChains).toBe(3);
+    expect(rig.state.r[13]).toBe(STACK_TOP);
+    expect(rig.model.activeExceptionCount).toBe(0);
+  });
+
+  it('SysTick counts on the clock, its handler pends PendSV; WFI sleeps between ticks', () => {
+    const rig = programRig(`
+.thumb_func
+reset:
+  ldr r0, =${SHPR3}
+  ldr r1, =0xE0F00000    @ SysTick 0xE0, PendSV 0xF0
+  str r1, [r0]
+  ldr r0, =0xE000E014
+  ldr r1, =999           @ LOAD: period 1000 cycles
+  str r1, [r0]
+  movs r1, #0
+  str r1, [r0, #4]       @ VAL = 0
+  movs r1, #7
+  str r1, [r0, #-4]      @ CTRL = ENABLE | TICKINT | CLKSOURCE
+  movs r4, #0
+loop:
+  wfi
+  cmp r4, #3
+  bne loop
+  bkpt #0
+
+.thumb_func
+systick:
+  LOG 0x5
+  ldr r0, =${ICSR}
+  ldr r1, =0x10000000
+  str r1, [r0]
+  bx lr
+
+.thumb_func
+pendsv:
+  LOG 0x6
+  adds r4, #1
+  bx lr
+`);
+    const stop = rig.run();
+    expect(stop?.kind).toBe('bkpt');
+    expect(rig.log()).toEqual([5, 6, 5, 6, 5, 6]);
+    // Three SysTick periods of 1000 cycles have passed; most of them asleep.
+    expect(rig.clock.cycles).toBeGreaterThanOrEqual(3000);
+    expect(rig.clock.cycles).toBeLessThan(3200);
+    expect(rig.model.sleepCycles).toBeGreaterThan(2500);
+  });
+
+  it('BASEPRI holds back an IRQ until it is lowered (MSR BASEPRI)', () => {
+    const rig = programRig(`
+.thumb_func
+reset:
+  ldr r0, =${ISER0}
+  movs r1, #2
+  str r1, [r0]
+  ldr r0, =${IPR0}
+  ldr r1, =0x00004000    @ IRQ1 priority 0x40
+  str r1, [r0]
+  movs r0, #0x40
+  msr basepri, r0
+  ldr r0, =${ISPR0}
+  movs r1, #2
+  str r1, [r0]
+  LOG 1
+  movs r0, #0x50         @ BASEPRI 0x50: priority 0x40 is higher, so IRQ1 is taken now
+  msr basepri, r0
+  LOG 2
+  bkpt #0
+
+.thumb_func
+irq1:
+  LOG 0x20
+  bx lr
+`);
+    rig.run();
+    expect(rig.log()).toEqual([1, 0x20, 2]);
+  });
+
+  it('exception return to Thread mode on the process stack', () => {
+    const rig = programRig(`
+.thumb_func
+reset:
+  ldr r0, =0x20010000
+  msr psp, r0
+  movs r0, #2
+  msr control, r0        @ SPSEL = 1: Thread mode uses PSP
+  isb
+  mov r5, sp
+  svc #1
+  mov r6, sp
+  mrs r7, msp
+  bkpt #0
+
+.thumb_func
+svcall:
+  LOGREG lr
+  mrs r0, psp
+  LOGREG r0
+  LOGREG sp
+  bx lr
+`);
+    rig.run();
+    expect(rig.log()).toEqual([0xfffffffd, 0x20010000 - 0x20, STACK_TOP]);
+    expect(rig.state.r[5]).toBe(0x20010000);
+    expect(rig.state.r[6]).toBe(0x20010000);
+    expect(rig.state.r[7]).toBe(STACK_TOP);
+  });
+});
+
+/** The handler writes S0 and S15 (triggering lazy preservation), then logs FPCCR again. */
+const FP_HANDLER_BODY = `vmov.f32 s0, #2.0
+  vmov.f32 s15, #2.0
+  ldr r0, [r3]
+  LOGREG r0`;
+
+describe('lazy FP stacking on the real core (B1.5.7)', () => {
+  const fpProgram = (handlerUsesFpu: boolean) => `
+.thumb_func
+reset:
+  ldr r0, =0xE000ED88
+  ldr r1, =0x00F00000    @ CPACR: CP10/CP11 full access
+  str r1, [r0]
+  dsb
+  isb
+  vmov.f32 s0, #1.0
+  vmov.f32 s15, #3.0
+  ldr r0, =${ISER0}
+  movs r1, #1
+  str r1, [r0]
+  ldr r0, =${ISPR0}
+  str r1, [r0]           @ IRQ0 taken after this store, with the FP context active
+  vmov r4, s0
+  vmov r5, s15
+  mrs r6, control
+  bkpt #0
+
+.thumb_func
+irq0:
+  LOGREG lr
+  ldr r3, =0xE000EF34
+  ldr r0, [r3]           @ FPCCR
+  LOGREG r0
+  ldr r0, [r3, #4]       @ FPCAR
+  LOGREG r0
+  ${handlerUsesFpu ? FP_HANDLER_BODY : ''}
+  bx lr
+`;
+
+  it('an FP context makes the frame extended (EXC_RETURN 0xFFFFFFE9), reserved but not written (LSPACT)', () => {
+    const rig = programRig(fpProgram(false));
+    expect(rig.run()?.kind).toBe('bkpt');
+    const frame = STACK_TOP - 0x68;
+    // FPCCR = ASPEN | LSPEN | MMRDY? (MemManage disabled: no) | BFRDY? (no) | HFRDY | THREAD | LSPACT
+    expect(rig.log()).toEqual([0xffffffe9, (0xc0000000 | (1 << 4) | (1 << 3) | 1) >>> 0, frame + 0x20]);
+    expect(rig.memory.read32(frame + 0x20)).toBe(0); // S0 never written: the handler had no FP
+    expect(rig.state.r[4]).toBe(0x3f800000);
+    expect(rig.state.r[5]).toBe(0x40400000);
+    expect(rig.state.r[6] & 4).toBe(4); // CONTROL.FPCA back on
+  });
+
+  it("the handler's first FP instruction saves S0-S15 at FPCAR; return restores them", () => {
+    const rig = programRig(fpProgram(true));
+    expect(rig.run()?.kind).toBe('bkpt');
+    const frame = STACK_TOP - 0x68;
+    const log = rig.log();
+    expect(log[3] & 1).toBe(0); // LSPACT cleared by the preservation
+    expect(rig.memory.read32(frame + 0x20)).toBe(0x3f800000); // S0 = 1.0 saved
+    expect(rig.memory.read32(frame + 0x20 + 15 * 4)).toBe(0x40400000); // S15 = 3.0 saved
+    expect(rig.state.r[4]).toBe(0x3f800000); // restored, not the handler's 2.0
+    expect(rig.state.r[5]).toBe(0x40400000);
+  });
+
+  it('FP instruction with CPACR denying access: NOCP UsageFault', () => {
+    const rig = programRig(`
+.thumb_func
+reset:
+  ldr r0, =${SHCSR}
+  ldr r1, =0x00040000
+  str r1, [r0]
+  vmov.f32 s0, #1.0
+  bkpt #0
+.thumb_func
+usagefault:
+  ldr r3, =${CFSR}
+  ldr r0, [r3]
+  LOGREG r0
+  bkpt #4
+`);
+    const stop = rig.run();
+    expect(rig.log()).toEqual([Cfsr.NOCP]);
+    expect(stop?.reason).toMatch(/BKPT #4/);
+  });
+});
+
+describe('faults on the real core', () => {
+  it('UDF with UsageFault disabled: HardFault with FORCED and UNDEFINSTR; a fault in HardFault locks up', () => {
+    const rig = programRig(`
+.thumb_func
+reset:
+  LOG 1
+  udf #0
+  LOG 2
+
+.thumb_func
+hardfault:
+  ldr r3, =${HFSR}
+  ldr r0, [r3]
+  LOGREG r0
+  ldr r3, =${CFSR}
+  ldr r0, [r3]
+  LOGREG r0
+  udf #1
+`);
+    const stop = rig.run();
+    expect(rig.log()).toEqual([1, HFSR_FORCED, Cfsr.UNDEFINSTR]);
+    expect(stop?.kind).toBe('lockup');
+    expect(rig.model.lockedUp).toBe(true);
+    expect(rig.model.lockupReason).toMatch(/UNDEFINSTR .*HardFault handler/);
+  });
+
+  it('UsageFault enabled: the handler sees DIVBYZERO, clears CFSR and skips the instruction', () => {
+    const rig = programRig(`
+.thumb_func
+reset:
+  ldr r0, =${SHCSR}
+  ldr r1, =0x00040000    @ USGFAULTENA
+  str r1, [r0]
+  ldr r0, =0xE000ED14
+  ldr r1, [r0]
+  orr r1, r1, #0x10      @ CCR.DIV_0_TRP
+  str r1, [r0]
+  movs r4, #10
+  movs r5, #0
+  udiv r6, r4, r5
+  LOG 2
+  bkpt #0
+
+.thumb_func
+usagefault:
+  ldr r3, =${CFSR}
+  ldr r0, [r3]
+  LOGREG r0
+  str r0, [r3]           @ write one to clear
+  ldr r0, [sp, #24]      @ stacked return address: the UDIV
+  adds r0, #4            @ skip it (32-bit encoding)
+  str r0, [sp, #24]
+  ldr r0, [r3]
+  LOGREG r0
+  bx lr
+`);
+    rig.run();
+    expect(rig.log()).toEqual([Cfsr.DIVBYZERO, 0, 2]);
+  });
+
+  it('invalid EXC_RETURN from a handler → UsageFault INVPC with LR = the bad value', () => {
+    const rig = programRig(`
+.thumb_func
+reset:
+  ldr r0, =${SHCSR}
+  ldr r1, =0x00040000
+  str r1, [r0]
+  svc #0
+  bkpt #2
+
+.thumb_func
+svcall:
+  ldr r0, =0xFFFFFFF5
+  bx r0
+
+.thumb_func
+usagefault:
+  LOGREG lr
+  ldr r3, =${CFSR}
+  ldr r0, [r3]
+  LOGREG r0
+  bkpt #3
+`);
+    const stop = rig.run();
+    expect(rig.log()).toEqual([0xfffffff5, Cfsr.INVPC]);
+    expect(stop?.reason).toMatch(/BKPT #3 .* in UsageFault handler/);
+    expect(rig.state.ipsr).toBe(Exc.UsageFault);
+  });
+
+  it("libDaisy's HardFault handler BKPT: stops under 'stop', locks up under 'hardfault'", () => {
+    const source = `
+.thumb_func
+reset:
+  udf #0
+.thumb_func
+hardfault:
+  bkpt #0
+`;
+    const stopRig = programRig(source);
+    const stop = stopRig.run();
+    expect(stop?.kind).toBe('bkpt');
+    // The report names the fault being handled, where it happened (reset's first instruction, after
+    // the 0x50-byte vector table and the 2-byte `unexpected` BKPT) and the status registers.
+    expect(stop?.reason).toBe(
+      'BKPT #0 at 0x08000054 in HardFault handler; handling UsageFault UNDEFINSTR at 0x08000052; ' +
+        'HFSR=0x40000000 CFSR=0x00010000',
+    );
+    const faultRig = programRig(source, { bkptPolicy: 'hardfault' });
+    expect(faultRig.run()?.kind).toBe('lockup');
+  });
+});

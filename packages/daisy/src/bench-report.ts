@@ -1,0 +1,98 @@
+import type { CycleStats } from './stats.js';
+import type { RuleEvent } from './diagnostics.js';
+
+/** Cycle totals per block for one cause or region, averaged over the measured window. */
+export interface RegionBreakdown {
+  instructions: number;
+  cycles: number;
+  fetchStall: number;
+  dataStall: number;
+  icacheHitRate: number | null;
+  dcacheHitRate: number | null;
+  uncachedAccesses: number;
+}
+
+export interface HotFunction {
+  name: string;
+  /** Per block. */
+  inclusive: number;
+  exclusive: number;
+  calls: number;
+}
+
+/** What `seedsim bench` measured for one image (also its --json form). */
+export interface BenchResult {
+  file: string;
+  appType: string;
+  timing: string;
+  cpuHz: number;
+  sampleRateHz: number;
+  blockFrames: number;
+  blockRateHz: number;
+  blocks: number;
+  bootCycles: number;
+  callback: { symbol: string; how: string; cycles: CycleStats };
+  isr: { symbol: string; irq: number; cycles: CycleStats } | null;
+  cpuLoad: { median: number; max: number };
+  /** Per block over the measured window (main loop and sleep included under their causes). */
+  byCause: Record<string, number>;
+  byRegion: Record<string, RegionBreakdown>;
+  hottest: HotFunction[];
+  rules: RuleEvent[];
+}
+
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+
+export function formatBench(result: BenchResult, top = 10): string {
+  const lines: string[] = [];
+  lines.push(`${result.file}  (${result.appType}, ${(result.cpuHz / 1e6).toFixed(0)} MHz, timing ${result.timing})`);
+  const c = result.callback.cycles;
+  lines.push(
+    `  callback ${result.callback.symbol} (${result.callback.how}), ${c.count} blocks of ${result.blockFrames} frames at ${result.sampleRateHz.toFixed(0)} Hz:`,
+  );
+  lines.push(`    cycles per callback: min ${fmt(c.min)}  median ${fmt(c.median)}  p99 ${fmt(c.p99)}  max ${fmt(c.max)}`);
+  if (result.isr) {
+    const i = result.isr.cycles;
+    lines.push(`    whole interrupt ${result.isr.symbol} (IRQ ${result.isr.irq}, entry and exit included): median ${fmt(i.median)}  max ${fmt(i.max)}`);
+  }
+  lines.push(`    CPU load at ${result.blockRateHz.toFixed(1)} blocks/s: median ${pct(result.cpuLoad.median)}, max ${pct(result.cpuLoad.max)}`);
+  lines.push(`    boot to first callback: ${fmt(result.bootCycles)} cycles (${((result.bootCycles / result.cpuHz) * 1e3).toFixed(1)} ms)`);
+  const causes = Object.entries(result.byCause).filter(([, v]) => v >= 0.5);
+  const busy = causes.filter(([k]) => k !== 'sleep').reduce((a, [, v]) => a + v, 0);
+  lines.push(`  cycles per block by cause (busy ${fmt(busy)}):`);
+  lines.push('    ' + causes.map(([k, v]) => `${k} ${fmt(v)}${k !== 'sleep' && busy > 0 ? ` (${pct(v / busy)})` : ''}`).join(' | '));
+  const regions = Object.entries(result.byRegion).filter(([, r]) => r.cycles >= 0.5 || r.dataStall >= 0.5 || r.uncachedAccesses > 0);
+  if (regions.length > 0) {
+    lines.push('  per block by region:   instr-cycles  fetch-stall  data-stall  I-cache hit  D-cache hit  uncached');
+    for (const [name, r] of regions) {
+      const rate = (x: number | null) => (x === null ? '-' : pct(x));
+      lines.push(
+        `    ${name.padEnd(12)} ${fmt(r.cycles).padStart(14)} ${fmt(r.fetchStall).padStart(12)} ${fmt(r.dataStall).padStart(11)} ${rate(r.icacheHitRate).padStart(12)} ${rate(r.dcacheHitRate).padStart(12)} ${fmt(r.uncachedAccesses).padStart(9)}`,
+      );
+    }
+  }
+  lines.push(`  hottest functions per block (inclusive / exclusive cycles):`);
+  for (const f of result.hottest.slice(0, top)) {
+    lines.push(`    ${fmt(f.inclusive).padStart(10)} ${fmt(f.exclusive).padStart(10)}  ${f.name}`);
+  }
+  if (result.rules.length > 0) lines.push(`  rules fired: ${result.rules.map((r) => `${r.rule} (${r.dataSymbol})`).join(', ')}`);
+  return lines.join('\n') + '\n';
+}
+
+/** The side-by-side table of several images, with the ratio of median callback cycles to the first. */
+export function formatComparison(results: readonly BenchResult[]): string {
+  if (results.length < 2) return '';
+  const base = results[0].callback.cycles.median || 1;
+  const width = Math.max(12, ...results.map((r) => r.file.length));
+  const lines = [`${'image'.padEnd(width)}  ${'median cycles'.padStart(13)}  ${'ratio'.padStart(6)}  ${'p99'.padStart(10)}  ${'CPU load'.padStart(8)}  top stall`];
+  for (const r of results) {
+    const stalls = Object.entries(r.byCause).filter(([k]) => k !== 'issue' && k !== 'sleep').sort((a, b) => b[1] - a[1]);
+    const worstRegion = Object.entries(r.byRegion).sort((a, b) => b[1].dataStall + b[1].fetchStall - (a[1].dataStall + a[1].fetchStall))[0];
+    const why = stalls[0] && stalls[0][1] >= 1 ? `${stalls[0][0]}${worstRegion && worstRegion[1].dataStall + worstRegion[1].fetchStall >= 1 ? ` (${worstRegion[0]})` : ''}` : '-';
+    lines.push(
+      `${r.file.padEnd(width)}  ${fmt(r.callback.cycles.median).padStart(13)}  ${(r.callback.cycles.median / base).toFixed(2).padStart(6)}  ${fmt(r.callback.cycles.p99).padStart(10)}  ${pct(r.cpuLoad.median).padStart(8)}  ${why}`,
+    );
+  }
+  return lines.join('\n') + '\n';
+}

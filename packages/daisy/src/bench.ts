@@ -1,0 +1,189 @@
+import type { ElfImage } from '@seedsim/elf';
+import { DMA1_IRQS, DMA2_IRQS } from '@seedsim/soc';
+import { DaisyBoard, type BoardOptions, type RunOutcome } from './board.js';
+import type { BenchResult, HotFunction, RegionBreakdown } from './bench-report.js';
+import { summarize } from './stats.js';
+
+export interface BenchOptions extends BoardOptions {
+  /** Audio blocks to measure (default: one second of audio at the firmware's block rate). */
+  blocks?: number;
+  /** Give up if no audio interrupt has completed after this many cycles (default 4e9: ~10 s at 400 MHz). */
+  bootCycles?: number;
+  /** Name of the callback function to time (default: found through the DMA interrupt). */
+  callback?: string;
+  /** Hot functions to report. */
+  top?: number;
+}
+
+/** A failure to benchmark: the firmware stopped, or never produced an audio interrupt. */
+export class BenchError extends Error {
+  constructor(
+    message: string,
+    readonly outcome: RunOutcome | null,
+  ) {
+    super(message);
+    this.name = 'BenchError';
+  }
+}
+
+const EXCEPTION_IRQ_BASE = 16;
+const AUDIO_IRQS = [...DMA1_IRQS, ...DMA2_IRQS];
+
+/**
+ * Boots the image, lets the firmware's own DMA interrupt drive the audio callback, and measures it:
+ *   1. boot until audio DMA interrupts have completed a few times (the stream that fires at the block
+ *      rate and does the most work is the audio interrupt);
+ *   2. find the callback: the function the interrupt reaches through a function pointer (how Daisy's
+ *      AudioHandle calls the user's callback), else the handler's direct callee with the most cycles,
+ *      unless `callback` names it;
+ *   3. measure `blocks` further interrupts: cycles per callback and per interrupt, cycles by cause and
+ *      region from the timing model, the hottest functions.
+ */
+export function benchImage(image: ElfImage, options: BenchOptions = {}): BenchResult {
+  const board = new DaisyBoard(image, options);
+  const isrSamples = new Map<number, number[]>();
+  for (const irq of AUDIO_IRQS) {
+    const list: number[] = [];
+    isrSamples.set(irq, list);
+    board.profiler.onExceptionComplete(irq + EXCEPTION_IRQ_BASE, (cycles) => list.push(cycles));
+  }
+  const busiestIrq = (): number | null => {
+    let best: number | null = null;
+    let bestTotal = 0;
+    for (const [irq, list] of isrSamples) {
+      const total = list.reduce((a, b) => a + b, 0);
+      if (list.length >= 2 && total > bestTotal) {
+        best = irq;
+        bestTotal = total;
+      }
+    }
+    return best;
+  };
+
+  // 1. Boot.
+  const bootBudget = options.bootCycles ?? 4e9;
+  const bootStart = board.clock.cycles;
+  let firstAudio = -1;
+  while (busiestIrq() === null || (isrSamples.get(busiestIrq()!)!.length ?? 0) < 4) {
+    if (firstAudio < 0 && [...isrSamples.values()].some((l) => l.length > 0)) firstAudio = board.clock.cycles;
+    if (board.clock.cycles - bootStart > bootBudget) {
+      throw new BenchError(`${image.name}: no audio interrupt completed within ${bootBudget.toExponential(1)} cycles of boot (is audio started?)`, null);
+    }
+    const outcome = board.run({ maxCycles: 2_000_000 });
+    if (outcome.reason !== 'budget') throw new BenchError(`${image.name}: the firmware stopped before audio ran: ${outcome.message}`, outcome);
+  }
+  if (firstAudio < 0) firstAudio = board.clock.cycles;
+  const irq = busiestIrq()!;
+  const isrFn = board.profiler.profile().find((f) => f.calls > 0 && isrHandlerMatches(board, irq, f.address));
+
+  // 2. The callback.
+  let callbackName: string;
+  let how: string;
+  if (options.callback) {
+    const symbol = image.symbols.get(options.callback);
+    if (!symbol || symbol.kind !== 'function') throw new BenchError(`${image.name}: no function named '${options.callback}' (--callback)`, null);
+    callbackName = symbol.name;
+    how = 'named with --callback';
+  } else {
+    const pick = (m: Map<number, number>) => [...m.entries()].sort((a, b) => b[1] - a[1])[0];
+    const indirect = pick(board.profiler.indirectCallees);
+    const direct = pick(board.profiler.handlerCallees);
+    const chosen = indirect ?? direct;
+    callbackName = chosen ? board.profiler.functionName(chosen[0]) : (isrFn?.name ?? `IRQ ${irq}`);
+    how = indirect ? 'called through a function pointer from the audio interrupt' : direct ? 'the audio interrupt handler\'s main callee' : 'the audio interrupt handler itself';
+  }
+  const callbackSymbol = image.symbols.get(callbackName);
+  const callbackSamples: number[] = [];
+  if (callbackSymbol) board.profiler.onFunctionComplete(callbackSymbol, (cycles) => callbackSamples.push(cycles));
+
+  // 3. Measure.
+  const isrList = isrSamples.get(irq)!;
+  isrList.length = 0;
+  board.profiler.resetTotals();
+  const before = board.timingSnapshot();
+  const windowStart = board.clock.cycles;
+  const sampleRateHz = board.storage.sai1.frameRate(board.storage.sai1.blockA) || 48_000;
+  const blocksWanted = options.blocks ?? Math.max(1, Math.round(sampleRateHz / blockFramesGuess(board, irq)));
+  const perBlockGuess = board.cpuHz / (sampleRateHz / blockFramesGuess(board, irq));
+  const measureBudget = (blocksWanted + 4) * perBlockGuess * 2 + 10_000_000;
+  while (isrList.length < blocksWanted) {
+    const outcome = board.run({ maxCycles: Math.max(100_000, Math.round(perBlockGuess / 2)) });
+    if (outcome.reason !== 'budget') throw new BenchError(`${image.name}: the firmware stopped while measuring: ${outcome.message}`, outcome);
+    if (board.clock.cycles - windowStart > measureBudget) throw new BenchError(`${image.name}: audio interrupts stopped arriving (${isrList.length} of ${blocksWanted} blocks)`, null);
+  }
+  const windowCycles = board.clock.cycles - windowStart;
+  const after = board.timingSnapshot();
+  const blocks = isrList.length;
+  const blockRateHz = blocks / (windowCycles / board.cpuHz);
+  const blockFrames = Math.max(1, Math.round(sampleRateHz / blockRateHz));
+
+  const perBlock = (x: number) => x / blocks;
+  const byCause: Record<string, number> = {};
+  for (const [k, v] of Object.entries(after.byCause)) byCause[k] = perBlock(v - (before.byCause[k] ?? 0));
+  const byRegion: Record<string, RegionBreakdown> = {};
+  for (const [name, a] of Object.entries(after.byRegion)) {
+    const b = before.byRegion[name];
+    const d = (k: keyof typeof a) => a[k] - (b ? b[k] : 0);
+    const ih = d('icacheHits');
+    const im = d('icacheMisses');
+    const dh = d('dcacheHits');
+    const dm = d('dcacheMisses');
+    byRegion[name] = {
+      instructions: perBlock(d('instructions')),
+      cycles: perBlock(d('cycles')),
+      fetchStall: perBlock(d('fetchStall')),
+      dataStall: perBlock(d('dataStall')),
+      icacheHitRate: ih + im > 0 ? ih / (ih + im) : null,
+      dcacheHitRate: dh + dm > 0 ? dh / (dh + dm) : null,
+      uncachedAccesses: perBlock(d('uncachedAccesses')),
+    };
+  }
+  const hottest: HotFunction[] = board.profiler
+    .profile()
+    .filter((f) => f.calls > 0 || f.exclusive > 0)
+    .sort((a, b) => b.exclusive - a.exclusive)
+    .slice(0, options.top ?? 10)
+    .map((f) => ({ name: f.name, inclusive: perBlock(f.inclusive), exclusive: perBlock(f.exclusive), calls: perBlock(f.calls) }));
+  const isrStats = summarize(isrList);
+  const callbackStats = callbackSamples.length > 0 ? summarize(callbackSamples) : isrStats;
+  const budgetPerBlock = board.cpuHz / blockRateHz;
+  return {
+    file: image.name,
+    appType: board.appType.appType,
+    timing: options.timing ?? 'm7',
+    cpuHz: board.cpuHz,
+    sampleRateHz,
+    blockFrames,
+    blockRateHz,
+    blocks,
+    bootCycles: firstAudio - bootStart,
+    callback: { symbol: callbackName, how, cycles: callbackStats },
+    isr: { symbol: isrFn?.name ?? `IRQ ${irq}`, irq, cycles: isrStats },
+    cpuLoad: { median: isrStats.median / budgetPerBlock, max: isrStats.max / budgetPerBlock },
+    byCause,
+    byRegion,
+    hottest,
+    rules: board.rules.events,
+  };
+}
+
+/** The handler of `irq` as the vector table names it. */
+function isrHandlerMatches(board: DaisyBoard, irq: number, address: number): boolean {
+  const vtor = board.exceptions.vtor;
+  const handler = board.bus.peek(vtor + 4 * (irq + EXCEPTION_IRQ_BASE), 4) & ~1;
+  return handler === address;
+}
+
+/** Frames per block from the audio stream's transfer count (half a circular buffer of stereo words), else 48. */
+function blockFramesGuess(board: DaisyBoard, irq: number): number {
+  for (const dma of [board.storage.dma1, board.storage.dma2]) {
+    for (const stream of dma.streams) {
+      if (stream.irq === irq) {
+        const words = stream.transferred + stream.ndtr;
+        const slots = board.storage.sai1.blockA.slotCount || 2;
+        if (words > 0) return Math.max(1, Math.round(words / 2 / slots));
+      }
+    }
+  }
+  return 48;
+}

@@ -1,0 +1,288 @@
+import {
+  Clock,
+  Cpu,
+  CpuState,
+  ExceptionModel,
+  connectExceptionModel,
+  SystemControlSpace,
+  type CycleModel,
+  type SocContext,
+  type StopReport,
+} from '@seedsim/core';
+import type { ElfImage } from '@seedsim/elf';
+import {
+  SystemBus,
+  attachStorageAndAudioPeripherals,
+  attachSystemPeripherals,
+  type AudioSink,
+  type AudioSource,
+  type StorageAndAudioPeripherals,
+  type SystemPeripherals,
+} from '@seedsim/soc';
+import { IdealModel, M7Model, attachMpu, busTimingFromSoc, createTimingModel, type CycleSnapshot } from '@seedsim/timing';
+import { APP_TYPES, detectAppType, type AppType, type AppTypeInfo } from './app-types.js';
+import { loadBootImage } from './boot.js';
+import { RuleLog, type RuleEvent } from './diagnostics.js';
+import { describeFaultStatus } from './fault-status.js';
+import { Profiler } from './profiler.js';
+
+/** Daisy Seed hardware revisions, told apart by firmware through PD3/PD4 (libdaisy-facts §8). */
+export type BoardRevision = 'rev4' | 'seed1.1' | 'seed2-dfm';
+export const BOARD_REVISIONS: readonly BoardRevision[] = ['rev4', 'seed1.1', 'seed2-dfm'];
+
+export interface BoardOptions {
+  /** Override the app type detected from the ELF. */
+  boot?: AppType;
+  revision?: BoardRevision;
+  timing?: 'm7' | 'ideal';
+  /** Audio into the codec's ADC side (default silence). */
+  audioInput?: AudioSource;
+  /** Audio out of the codec's DAC side (default discarded). */
+  audioOutput?: AudioSink;
+  /** Called as each new rule event fires. */
+  onRule?: (event: RuleEvent) => void;
+  /** Characters the firmware writes to any U(S)ART. */
+  onSerial?: (text: string) => void;
+  /** Stop at the first rule event (`--strict`). */
+  strict?: boolean;
+  /** What a BKPT does: stop the run with a report (default) or HardFault as on a board without a debugger. */
+  bkpt?: 'stop' | 'hardfault';
+}
+
+export type StopReason = 'budget' | 'fault' | 'lockup' | 'bkpt' | 'sleep-forever' | 'system-reset' | 'rule' | 'stopped';
+
+export interface FaultReport {
+  exception: string;
+  /** PC of the faulting instruction (stacked PC) and its function. */
+  pc: number;
+  location: string;
+  status: string[];
+  stacked: Record<string, number>;
+  callStack: string[];
+}
+
+export interface RunOutcome {
+  reason: StopReason;
+  message: string;
+  cycles: number;
+  instructions: number;
+  fault: FaultReport | null;
+}
+
+export interface RunLimits {
+  maxCycles?: number;
+  maxInstructions?: number;
+}
+
+const EXCEPTION_NAMES: Record<number, string> = { 2: 'NMI', 3: 'HardFault', 4: 'MemManage', 5: 'BusFault', 6: 'UsageFault' };
+
+function hex(n: number): string {
+  return `0x${(n >>> 0).toString(16).padStart(8, '0')}`;
+}
+
+/**
+ * The Daisy Seed: an STM32H750 with its SDRAM, QSPI flash and codec, booted the way the image's app type
+ * boots on the board. Builds the whole machine (bus, peripherals, core, exception model, timing model,
+ * profiler) and runs it under budgets, turning rule reports, faults and stops into located events.
+ */
+export class DaisyBoard {
+  readonly appType: AppTypeInfo;
+  readonly clock = new Clock();
+  readonly state = new CpuState();
+  readonly bus: SystemBus;
+  readonly exceptions: ExceptionModel;
+  readonly scs: SystemControlSpace;
+  readonly system: SystemPeripherals;
+  readonly storage: StorageAndAudioPeripherals;
+  readonly timing: IdealModel | M7Model;
+  readonly profiler: Profiler;
+  readonly cpu: Cpu;
+  readonly rules: RuleLog;
+  readonly revision: BoardRevision;
+  serialOutput = '';
+
+  private stop: { reason: StopReason; message: string } | null = null;
+  private fault: FaultReport | null = null;
+  private readonly strict: boolean;
+
+  constructor(
+    readonly image: ElfImage,
+    options: BoardOptions = {},
+  ) {
+    this.appType = options.boot ? APP_TYPES[options.boot] : detectAppType(image);
+    this.revision = options.revision ?? 'rev4';
+    this.strict = options.strict ?? false;
+    this.rules = new RuleLog(image.symbols, (event) => {
+      options.onRule?.(event);
+      if (this.strict && !this.stop) this.requestStop('rule', `rule ${event.rule} fired (--strict)`);
+    });
+
+    const context: SocContext = {
+      clock: this.clock,
+      unmodelled: (device, offset, isWrite, value) => this.reportUnmodelled(device, offset, isWrite, value),
+      setIrq: (irq, level) => this.exceptions.setIrqLevel(irq, level),
+      rule: (rule, address, isWrite, detail) => this.reportRule(rule, address, isWrite, detail),
+    };
+
+    this.bus = new SystemBus(context);
+    this.system = attachSystemPeripherals(this.bus, context);
+    this.storage = attachStorageAndAudioPeripherals(this.bus, context, this.system.rcc);
+
+    this.timing = createTimingModel(options.timing ?? 'm7', {
+      onRule: (rule, address, isWrite, detail) => this.reportRule(rule, address, isWrite, detail),
+      clock: this.clock,
+    });
+    this.profiler = new Profiler(this.timing as CycleModel, this.state, image.symbols);
+    this.profiler.onExceptionEntry = (exceptionNumber) => this.onExceptionEntry(exceptionNumber);
+
+    const memory = this.timing instanceof M7Model ? this.timing.memory : null;
+    this.exceptions = new ExceptionModel(this.state, this.bus, this.clock, {
+      cycleModel: this.profiler,
+      cacheOps: memory,
+      bkptPolicy: options.bkpt ?? 'stop',
+      onStop: (report) => this.onExceptionStop(report),
+      onSystemResetRequest: () => this.requestStop('system-reset', 'the firmware requested a system reset (AIRCR.SYSRESETREQ)'),
+      onCcrChanged: (ccr) => {
+        this.cpu.unalignedTrap = (ccr & (1 << 3)) !== 0;
+        this.cpu.divByZeroTrap = (ccr & (1 << 4)) !== 0;
+      },
+    });
+    this.scs = new SystemControlSpace(this.exceptions);
+    this.scs.onUnmodelled = (offset, isWrite, value) => this.reportUnmodelled('SCS', offset, isWrite, value);
+    this.bus.mapDevice(this.scs);
+    this.bus.mapDevice(this.exceptions.dwt);
+    this.bus.setMemoryTypeProvider((addr, isWrite) => {
+      const type = this.exceptions.mpu.lookup(addr, isWrite, false, true) & 3;
+      return type === 2 ? 'normal' : type === 1 ? 'device' : 'strongly-ordered';
+    });
+
+    this.cpu = new Cpu({ bus: this.bus, clock: this.clock, exceptions: this.exceptions, cycleModel: this.profiler, state: this.state });
+    connectExceptionModel(this.exceptions, this.cpu);
+
+    if (memory) {
+      attachMpu(memory, this.exceptions.mpu);
+      this.storage.dma1.setAccessObserver(memory);
+      this.storage.dma2.setAccessObserver(memory);
+      const reconfigure = () => memory.configure(this.busTiming());
+      this.system.rcc.clockTree.onChange(reconfigure);
+      this.system.flash.onLatencyChange(reconfigure);
+      this.storage.fmc.onTimingChange(reconfigure);
+      this.storage.quadspi.onTimingChange(reconfigure);
+      reconfigure();
+    }
+
+    for (const usart of Object.values(this.system.usarts)) {
+      usart.onTransmit((byte) => {
+        const text = String.fromCharCode(byte);
+        this.serialOutput += text;
+        options.onSerial?.(text);
+      });
+    }
+
+    // Board revision straps: rev4 leaves PD3/PD4 pulled up; Seed 1.1 grounds PD3; Seed 2 DFM grounds PD4.
+    this.system.gpio.D.setInputLevel(3, this.revision !== 'seed1.1');
+    this.system.gpio.D.setInputLevel(4, this.revision !== 'seed2-dfm');
+
+    const sai = this.storage.sai1;
+    if (options.audioInput) {
+      sai.setSource('A', options.audioInput);
+      sai.setSource('B', options.audioInput);
+    }
+    if (options.audioOutput) {
+      sai.setSink('A', options.audioOutput);
+      sai.setSink('B', options.audioOutput);
+    }
+
+    loadBootImage(this, this.appType.appType);
+  }
+
+  /** The CPU clock the firmware has configured (RCC clock tree). */
+  get cpuHz(): number {
+    return this.system.rcc.clockTree.clocks.cpu;
+  }
+
+  /** Cycle accounts of the timing model (cumulative). */
+  timingSnapshot(): CycleSnapshot {
+    return this.timing.accounts.snapshot();
+  }
+
+  /** Runs until a budget is used up or the firmware stops (fault, lockup, BKPT, reset, strict rule). */
+  run(limits: RunLimits = {}): RunOutcome {
+    const maxCycles = limits.maxCycles ?? Infinity;
+    const maxInstructions = limits.maxInstructions ?? Infinity;
+    const stopAt = this.clock.cycles + maxCycles;
+    const startInstructions = this.cpu.instructions;
+    const startCycles = this.clock.cycles;
+    while (!this.stop) {
+      const left = maxInstructions - (this.cpu.instructions - startInstructions);
+      if (left <= 0 || this.clock.cycles >= stopAt) break;
+      this.cpu.run(Math.min(left, 1_000_000), stopAt);
+      if (this.cpu.stopRequested && !this.stop) this.stop = { reason: 'stopped', message: 'the core stopped' };
+    }
+    const cycles = this.clock.cycles - startCycles;
+    const instructions = this.cpu.instructions - startInstructions;
+    if (this.stop) return { ...this.stop, cycles, instructions, fault: this.fault };
+    const budget = this.clock.cycles >= stopAt ? `cycle budget of ${maxCycles} reached` : `instruction budget of ${maxInstructions} reached`;
+    return { reason: 'budget', message: budget, cycles, instructions, fault: null };
+  }
+
+  /** Lets a stopped board run again (after `--strict` or a rule stop, for tests that want more). */
+  clearStop(): void {
+    this.stop = null;
+    this.cpu.stopRequested = false;
+  }
+
+  requestStop(reason: StopReason, message: string): void {
+    if (this.stop) return;
+    this.stop = { reason, message };
+    this.cpu.stopRequested = true;
+  }
+
+  private busTiming() {
+    const clocks = this.system.rcc.clockTree.clocks;
+    const sdram = this.storage.fmc.sdramTiming();
+    const qspi = this.storage.quadspi.readTiming();
+    return busTimingFromSoc(clocks, this.system.flash.waitStates, sdram, qspi);
+  }
+
+  private reportRule(rule: string, address: number, isWrite: boolean, detail: string): void {
+    this.rules.record(rule, address, isWrite, detail, this.cpu.curPc, this.clock.cycles, this.profiler.callStack());
+  }
+
+  private reportUnmodelled(device: string, offset: number, isWrite: boolean, value: number): void {
+    this.rules.recordUnmodelled(`${device}+0x${offset.toString(16)}`, isWrite, value, this.cpu.curPc, this.clock.cycles);
+  }
+
+  private onExceptionStop(report: StopReport): void {
+    const reason: StopReason = report.kind === 'lockup' ? 'lockup' : report.kind === 'bkpt' ? 'bkpt' : report.kind === 'sleep-forever' ? 'sleep-forever' : 'system-reset';
+    this.requestStop(reason, `${report.reason} at ${this.image.symbols.describe(report.pc)} (pc ${hex(report.pc)})`);
+  }
+
+  /** A fault handler is being entered: stop with the decoded fault, as a debugger would. */
+  private onExceptionEntry(exceptionNumber: number): void {
+    const name = EXCEPTION_NAMES[exceptionNumber];
+    if (!name || exceptionNumber === 2) return;
+    const sp = this.state.r[13];
+    const names = ['r0', 'r1', 'r2', 'r3', 'r12', 'lr', 'pc', 'xpsr'];
+    const stacked: Record<string, number> = {};
+    names.forEach((n, i) => {
+      try {
+        stacked[n] = this.bus.peek(sp + 4 * i, 4);
+      } catch {
+        stacked[n] = 0;
+      }
+    });
+    const m = this.exceptions;
+    const status = describeFaultStatus({ cfsr: m.cfsr, hfsr: m.hfsr, mmfar: m.mmfar, bfar: m.bfar });
+    const callStack = this.profiler.callStack().slice(1);
+    this.fault = {
+      exception: name,
+      pc: stacked.pc,
+      location: this.image.symbols.describe(stacked.pc),
+      status,
+      stacked,
+      callStack,
+    };
+    this.requestStop('fault', `${name} at ${this.fault.location} (pc ${hex(stacked.pc)})${status.length ? `: ${status.join('; ')}` : ''}`);
+  }
+}

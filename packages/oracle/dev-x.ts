@@ -1,0 +1,10 @@
+import { Unicorn } from './src/unicorn.js';
+const u = new Unicorn(); u.map(0x08000000, 0x1000);
+const show = (t: string) => console.log(t, u.readReg(120).toString(16));
+u.writeReg(129, 0xa9060000); show('APSR_NZCVQG');
+u.writeReg(120, 0x01000000 | 0xa9060000); show('then XPSR');
+u.writeReg(138, 0x50030000); show('XPSR_NZCVQG');
+u.writeReg(1, 0x50030000); show('APSR');
+u.writeReg(120, 0x01000000 | 0x50030000); show('XPSR');
+u.writeReg(129, 0x58050000); show('APSR_NZCVQG');
+u.writeReg(121, 0x01000000); show('EPSR');
