@@ -214,7 +214,7 @@ export class ExceptionModel implements ExceptionHost {
     this.irqEnabled.fill(0);
     this.pendingCount = 0;
     this.activeCount = 0;
-    this.vtor = vtor & 0xffffff80;
+    this.vtor = (vtor & 0xffffff80) >>> 0;
     this.prigroup = 0;
     this.scr = 0;
     this.setCcr(CCR_RESET);

@@ -224,6 +224,20 @@ describe('decode cache', () => {
     expect(m.cpu.state.r[5]).toBe(3); // 1 + 2
   });
 
+  it('a 32-bit instruction straddling a 4 KiB page is invalidated through its second halfword', () => {
+    // movw r0, #1 (f240 0001) at 0xffe: its second halfword is the first of the next page.
+    const m = machine('b.w 1f\n.space 0xffe - 4\n1: movw r0, #1\nnop');
+    m.cpu.step();
+    expect(m.cpu.state.r[15]).toBe(0xffe);
+    m.cpu.step();
+    expect(m.cpu.state.r[0]).toBe(1);
+    m.bus.write16(0x1000, 0x0005); // now movw r0, #5
+    m.cpu.invalidateCode(0x1000, 2);
+    m.cpu.state.r[15] = 0xffe;
+    m.cpu.step();
+    expect(m.cpu.state.r[0]).toBe(5);
+  });
+
   it('invalidateCode after an external write', () => {
     const m = machine('movs r0, #1\nb 1f\n1:');
     m.cpu.step();

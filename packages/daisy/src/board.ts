@@ -18,6 +18,7 @@ import {
   type AudioSource,
   type StorageAndAudioPeripherals,
   type SystemPeripherals,
+  Wm8731,
 } from '@seedsim/soc';
 import { IdealModel, M7Model, attachMpu, busTimingFromSoc, createTimingModel, type CycleSnapshot } from '@seedsim/timing';
 import { APP_TYPES, detectAppType, type AppType, type AppTypeInfo } from './app-types.js';
@@ -74,6 +75,9 @@ export interface RunLimits {
   maxInstructions?: number;
 }
 
+/** Rules raised by a DMA transfer rather than by the instruction executing at the time. */
+const DMA_SIDE_RULES = new Set(['dma-read-dirty-cache', 'dma-bus-error']);
+
 const EXCEPTION_NAMES: Record<number, string> = { 2: 'NMI', 3: 'HardFault', 4: 'MemManage', 5: 'BusFault', 6: 'UsageFault' };
 
 function hex(n: number): string {
@@ -100,6 +104,8 @@ export class DaisyBoard {
   readonly rules: RuleLog;
   readonly revision: BoardRevision;
   serialOutput = '';
+  /** The I2C codec of Seed 1.1, with the register writes the firmware made. */
+  readonly codec: Wm8731 | null;
 
   private stop: { reason: StopReason; message: string } | null = null;
   private fault: FaultReport | null = null;
@@ -182,6 +188,9 @@ export class DaisyBoard {
     // Board revision straps: rev4 leaves PD3/PD4 pulled up; Seed 1.1 grounds PD3; Seed 2 DFM grounds PD4.
     this.system.gpio.D.setInputLevel(3, this.revision !== 'seed1.1');
     this.system.gpio.D.setInputLevel(4, this.revision !== 'seed2-dfm');
+    // Seed 1.1's WM8731 codec answers on I2C2 at 0x1A (libdaisy-facts §8); the AK4556 and PCM3060 have no control bus.
+    this.codec = this.revision === 'seed1.1' ? new Wm8731() : null;
+    if (this.codec) this.system.i2c.I2C2.attach(this.codec);
 
     const sai = this.storage.sai1;
     if (options.audioInput) {
@@ -246,7 +255,8 @@ export class DaisyBoard {
   }
 
   private reportRule(rule: string, address: number, isWrite: boolean, detail: string): void {
-    this.rules.record(rule, address, isWrite, detail, this.cpu.curPc, this.clock.cycles, this.profiler.callStack());
+    const origin = DMA_SIDE_RULES.has(rule) ? 'dma' : 'cpu';
+    this.rules.record(rule, address, isWrite, detail, this.cpu.curPc, this.clock.cycles, this.profiler.callStack(), origin);
   }
 
   private reportUnmodelled(device: string, offset: number, isWrite: boolean, value: number): void {

@@ -46,6 +46,7 @@ export class Profiler implements CycleModel {
   private depth = 0;
   private currentFn: number;
   private pendingException = false;
+  private rootPending = true;
   private readonly entryExitFn: number;
   private readonly sleepFn: number;
 
@@ -79,6 +80,7 @@ export class Profiler implements CycleModel {
 
   retire(pc: number, info: TimingInfo, outcome: number): number {
     if (this.pendingException) this.resolveException(pc);
+    else if (this.rootPending) this.resolveRoot(pc);
     const cycles = this.inner.retire(pc, info, outcome);
     this.total += cycles;
     this.exclusive[this.currentFn] += cycles;
@@ -212,6 +214,14 @@ export class Profiler implements CycleModel {
     this.calls[fn]++;
     this.currentFn = fn;
     this.onExceptionEntry?.(this.state.ipsr);
+  }
+
+  /** The first instruction names the code running at reset (Reset_Handler), the bottom of every stack. */
+  private resolveRoot(pc: number): void {
+    this.rootPending = false;
+    if (this.depth !== 0) return;
+    this.currentFn = this.idForAddress(pc);
+    this.frameFn[0] = this.currentFn;
   }
 
   private insideException(): boolean {

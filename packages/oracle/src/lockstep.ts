@@ -18,6 +18,37 @@ import type { CoreFactory, CoreUnderTest } from './core-under-test.js';
 import type { AccessRecord } from './recording-bus.js';
 import { randomInitialState, type InitialState } from './initial-state.js';
 import { knownDivergence } from './divergences.js';
+import { insnItem } from './generate/item.js';
+import { InsnClass } from '@seedsim/core';
+
+/** The reproducer printed with each mismatch (report.ts), as JSON. */
+export interface Reproducer {
+  pc: string;
+  /** Halfwords in hex, memory order, separated by spaces. */
+  code: string;
+  before: { r: string[]; apsr: string; fpscr?: string; s?: string[] };
+  memory: { address: string; size: number; value: string; write?: boolean }[];
+}
+
+function parseHex(text: string, what: string): number {
+  if (typeof text !== 'string' || !/^(0x)?[0-9a-f]{1,8}$/i.test(text.trim())) throw new Error(`reproducer: bad ${what} '${String(text)}'`);
+  return Number.parseInt(text.trim().replace(/^0x/i, ''), 16) >>> 0;
+}
+
+/** Splits halfwords into instructions (a first halfword 0b11101/0b11110/0b11111 starts a 32-bit one). */
+function splitInstructions(halfwords: number[], pc: number): StreamItem[] {
+  const items: StreamItem[] = [];
+  for (let i = 0; i < halfwords.length; ) {
+    const wide = halfwords[i] >>> 11 >= 0x1d && i + 1 < halfwords.length;
+    const item = wide
+      ? insnItem(((halfwords[i] << 16) | halfwords[i + 1]) >>> 0, 4, 'replay', 'replay', InsnClass.Alu)
+      : insnItem(halfwords[i], 2, 'replay', 'replay', InsnClass.Alu);
+    item.address = pc + 2 * i;
+    items.push(item);
+    i += wide ? 2 : 1;
+  }
+  return items;
+}
 
 export interface LockstepOptions {
   seed: number;
@@ -85,6 +116,7 @@ export interface LockstepResult {
 const APSR_MASK = 0xf80f0000;
 const XPSR_T = 0x0100_0000;
 const EPSR_IT_MASK = 0x0600fc00;
+const MAX_CATCH_UP = 10;
 /** Code bytes whose translations are dropped when a new block is loaded (more than any block uses). */
 const MAX_BLOCK_BYTES = 0x1000;
 const EPSR_MASK = 0x0700fc00;
@@ -179,31 +211,13 @@ export class Lockstep {
       this.loadState(block);
       let guard = 0;
       while (state.r[15] !== block.end && result.instructions < count) {
-        if (++guard > 4 * block.items.length) throw new Error(`block ${result.blocks} does not reach its end (pc 0x${state.r[15].toString(16)}): generator bug`);
+        if (++guard > 4 * block.items.length + 16) throw new Error(`block ${result.blocks} does not reach its end (pc 0x${state.r[15].toString(16)}): generator bug`);
         const pc = state.r[15];
         const itemIndex = byAddress.get(pc);
         if (itemIndex === undefined) {
           throw new Error(`the core is at 0x${pc.toString(16)}, not at an instruction of block ${result.blocks}`);
         }
-        this.saveBefore(state);
-        this.core.bus?.clearRecords();
-        const ucErr = uc.step(pc);
-        const regs = uc.snapshot();
-        // One Unicorn step may retire several instructions when IT is involved: an IT instruction with
-        // part or all of its block, or the rest of a block and the instruction after it (measured on
-        // 2.0.1). Then the core catches up until it reaches Unicorn's PC, at most five instructions.
-        const itContext = this.beforeEpsr & EPSR_IT_MASK || block.items[itemIndex].template === 't16-it';
-        let coreError: string | undefined;
-        let executed = 0;
-        try {
-          do {
-            this.core.step();
-            executed++;
-          } while (itContext && state.r[15] !== regs[15] && executed < 5);
-        } catch (error) {
-          coreError = error instanceof Error ? error.message : String(error);
-          executed++;
-        }
+        const { ucErr, regs, executed, coreError } = this.stepBoth(pc, block.items[itemIndex].template === 't16-it');
         const item = block.items[itemIndex];
         const group = item.group;
         result.classCounts.set(group, (result.classCounts.get(group) ?? 0) + executed);
@@ -229,7 +243,7 @@ export class Lockstep {
             if (result.mismatches.length < this.maxReports) result.mismatches.push(mismatch);
           }
           this.coreScratch.set(this.ucScratch.bytes);
-          break; // the engines disagree: resynchronise on a new state // the engines disagree: resynchronise on a new block
+          break; // the engines disagree: resynchronise on a new state
         }
         if (progress && result.instructions >= nextProgress) {
           progress(result.instructions, result.mismatchCount);
@@ -243,6 +257,85 @@ export class Lockstep {
       }
     }
     return result;
+  }
+
+  /**
+   * One step of Unicorn at `pc`, and the core caught up to it. One Unicorn step may retire several
+   * instructions when IT is involved: an IT instruction with part or all of its block, or the rest
+   * of a block and the instruction after it (measured on 2.0.1). Then the core steps until it
+   * reaches Unicorn's PC: at most the rest of one block (3), a new IT and its block (5), and one more.
+   */
+  private stepBoth(pc: number, atIt: boolean): { ucErr: number; regs: Uint32Array; executed: number; coreError?: string } {
+    const state = this.core.state;
+    this.saveBefore(state);
+    this.core.bus?.clearRecords();
+    const ucErr = this.unicorn.step(pc);
+    const regs = this.unicorn.snapshot();
+    const itContext = (this.beforeEpsr & EPSR_IT_MASK) !== 0 || atIt;
+    let coreError: string | undefined;
+    let executed = 0;
+    try {
+      do {
+        this.core.step();
+        executed++;
+      } while (itContext && state.r[15] !== regs[15] && executed < MAX_CATCH_UP);
+    } catch (error) {
+      coreError = error instanceof Error ? error.message : String(error);
+      executed++;
+    }
+    return { ucErr, regs, executed, coreError };
+  }
+
+  /**
+   * Re-runs a reproducer printed with a mismatch (report.ts): the code at its address, the registers
+   * before, the memory it touched; everything else zero. Returns the mismatch, or null when both agree.
+   */
+  replay(repro: Reproducer): Mismatch | null {
+    const pc = parseHex(repro.pc, 'pc');
+    const halfwords = repro.code.trim().split(/\s+/).map((h) => parseHex(h, 'code'));
+    if (pc < CODE_BASE || pc + 2 * halfwords.length > CODE_BASE + CODE_SIZE) throw new Error(`reproducer pc ${repro.pc} is outside the code area`);
+    this.ucCode.bytes.fill(0);
+    this.coreCode.fill(0);
+    this.ucScratch.bytes.fill(0);
+    this.coreScratch.fill(0);
+    halfwords.forEach((h, i) => this.putHalfword(pc + 2 * i, h));
+    this.unicorn.invalidateCode(CODE_BASE, CODE_BASE + CODE_SIZE);
+    this.core.codeChanged();
+    for (const access of repro.memory) {
+      const address = parseHex(access.address, 'memory address');
+      const value = parseHex(access.value, 'memory value');
+      for (let k = 0; k < access.size; k++) this.putByte(address + k, (value >>> (8 * k)) & 0xff);
+    }
+    const init = this.init;
+    repro.before.r.forEach((v, i) => (init.r[i] = parseHex(v, `r${i}`)));
+    init.apsr = parseHex(repro.before.apsr, 'apsr');
+    init.fpscr = repro.before.fpscr ? parseHex(repro.before.fpscr, 'fpscr') : 0;
+    for (let i = 0; i < 32; i++) init.s[i] = repro.before.s ? parseHex(repro.before.s[i], `s${i}`) : 0;
+    this.writeState(pc);
+    const atIt = (halfwords[0] & 0xff00) === 0xbf00 && (halfwords[0] & 0xf) !== 0;
+    const { ucErr, regs, executed, coreError } = this.stepBoth(pc, atIt);
+    const unicornError = ucErr !== 0 ? this.unicorn.errorText(ucErr) : undefined;
+    if (unicornError === undefined && coreError === undefined && this.sameRegisters(regs, this.core.state) && this.sameScratch()) return null;
+    const items = splitInstructions(halfwords, pc).slice(0, Math.max(1, executed));
+    return this.describe(0, 0, pc, items, regs, this.core.state, unicornError, coreError);
+  }
+
+  private putByte(address: number, value: number): void {
+    for (const [base, size, a, b] of [
+      [CODE_BASE, CODE_SIZE, this.ucCode.bytes, this.coreCode],
+      [SCRATCH_BASE, SCRATCH_SIZE, this.ucScratch.bytes, this.coreScratch],
+    ] as const) {
+      if (address >= base && address < base + size) {
+        a[address - base] = b[address - base] = value;
+        return;
+      }
+    }
+    throw new Error(`reproducer memory at 0x${address.toString(16)} is outside the oracle's memory`);
+  }
+
+  private putHalfword(address: number, value: number): void {
+    this.putByte(address, value & 0xff);
+    this.putByte(address + 1, (value >>> 8) & 0xff);
   }
 
   private putWord(a: Uint8Array, b: Uint8Array, offset: number, value: number): void {
@@ -263,6 +356,11 @@ export class Lockstep {
     const window = this.rng.below(SCRATCH_SIZE / 1024) * 1024;
     for (let i = 0; i < 1024; i += 4) this.putWord(this.ucScratch.bytes, this.coreScratch, window + i, this.rng.interesting32());
     randomInitialState(this.rng, this.fp, this.init);
+    this.writeState(block.start);
+  }
+
+  /** Writes `init` into both engines with PC = `pc`, ITSTATE clear, the exclusive monitor open. */
+  private writeState(pc: number): void {
     const init = this.init;
     const uc = this.unicorn;
     const state = this.core.state;
@@ -270,8 +368,7 @@ export class Lockstep {
       uc.writeCore(i, init.r[i]);
       state.r[i] = init.r[i];
     }
-    state.r[15] = block.start;
-    // The whole xPSR: flags, T, and ITSTATE cleared (an abandoned block may have stopped inside an IT block).
+    state.r[15] = pc;
     // Measured on 2.0.1: a write of APSR_NZCVQG sets the flags and GE and keeps T; a write of XPSR sets
     // the flags, T and IT but keeps GE (and a write of XPSR_NZCVQG clears T: not used).
     uc.writeReg(UC_ARM_REG.APSR_NZCVQG, init.apsr);

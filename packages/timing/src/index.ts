@@ -14,3 +14,4 @@ export * from './m7-model.js';
 export * from './ideal-model.js';
 export * from './timing-factory.js';
 export * from './soc-adapter.js';
+export * from './insn-annotate.js';

@@ -16,6 +16,7 @@ import { daisyBusConfig, type BusTimingConfig } from './bus-config.js';
 import type { AttributeSource } from './memory-attributes.js';
 import { defaultMemoryParams, type MemoryParams } from './memory-params.js';
 import { MemorySystem, type RuleSink } from './memory-system.js';
+import { annotateTimingInfo } from './insn-annotate.js';
 import { regionOfAddress } from './regions.js';
 import {
   BRANCH_KIND,
@@ -194,6 +195,7 @@ export class M7Model implements CycleModel {
   retire(pc: number, info: TimingInfo, outcome: number): number {
     const a = this.accounts;
     const byCause = a.byCause;
+    if (info.flags === undefined) annotateTimingInfo(info);
     const cls = info.cls;
     const f = CLASS_FLAGS[cls];
     if (this.clock !== null && this.clock.cycles > this.t) this.idle(this.clock.cycles - this.t);

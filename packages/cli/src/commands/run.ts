@@ -73,7 +73,7 @@ export async function runRun(args: string[], out: (t: string) => void, err: (t: 
     let slice: { maxCycles?: number; maxInstructions?: number };
     if (cycles !== undefined) slice = { maxCycles: cycles - total.cycles };
     else if (instructions !== undefined) slice = { maxInstructions: instructions - total.instructions };
-    else slice = { maxCycles: Math.max(1, Math.min(10_000_000, Math.ceil(((seconds ?? 1) - simulated) * board.cpuHz))) };
+    else slice = { maxCycles: Math.max(1, Math.min(200_000, Math.ceil(((seconds ?? 1) - simulated) * board.cpuHz))) };
     const hz = board.cpuHz;
     outcome = board.run(slice);
     total = { cycles: total.cycles + outcome.cycles, instructions: total.instructions + outcome.instructions };
@@ -81,6 +81,11 @@ export async function runRun(args: string[], out: (t: string) => void, err: (t: 
     if (outcome.reason !== 'budget') break;
     if (cycles !== undefined || instructions !== undefined) break;
     if (simulated >= (seconds ?? 1) - 1e-12) break;
+  }
+  if (outcome.reason === 'budget' && cycles === undefined && instructions === undefined) {
+    outcome = { ...outcome, message: `${seconds ?? 1} s of simulated time elapsed` };
+  } else if (outcome.reason === 'budget') {
+    outcome = { ...outcome, message: cycles !== undefined ? `budget of ${cycles} cycles used` : `budget of ${instructions} instructions used` };
   }
   if (recorder && values.output) writeFileSync(values.output as string, encodeWav24(recorder.audio()));
 

@@ -181,7 +181,7 @@ export class ScbRegisters {
         else if (value & (1 << 26)) m.pendSysTick();
         return;
       case ScbReg.Vtor:
-        m.vtor = value & 0xffffff80;
+        m.vtor = (value & 0xffffff80) >>> 0;
         return;
       case ScbReg.Aircr:
         if (value >>> 16 !== 0x05fa) return; // writes without VECTKEY are ignored (B3.2.6)

@@ -34,6 +34,10 @@ export class Exti extends RegisterBlock {
     for (const bank of [0x80, 0x90, 0xa0]) this.stored(bank, bank + 4);
   }
 
+  protected override onReset(): void {
+    this.updateIrqs();
+  }
+
   /** A level change on configurable line `line` (0–15), e.g. from the GPIO pin SYSCFG routes there. */
   signal(line: number, level: boolean): void {
     if (line < 0 || line > 15) throw new Error(`EXTI: line ${line} is not a GPIO line`);

@@ -49,6 +49,11 @@ export class Flash extends RegisterBlock {
     clocks?.onChange(() => this.checkLatency());
   }
 
+  protected override onReset(): void {
+    this.keyStage = 0;
+    for (const listener of this.latencyListeners) listener();
+  }
+
   /** ACR.LATENCY: flash read wait states (AXI clock cycles). */
   get waitStates(): number {
     return this.regs[FLASH.ACR >>> 2] & 0xf;

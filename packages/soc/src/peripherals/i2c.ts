@@ -129,7 +129,7 @@ export class I2cController extends RegisterBlock {
       case I2C.CR1:
         this.regs[I2C.CR1 >>> 2] = value;
         // PE = 0 is a software reset: flags and state machine cleared, TXE set (RM0433 I2C chapter).
-        if (!(value & CR1_PE)) this.reset();
+        if (!(value & CR1_PE)) this.softwareReset();
         else this.updateIrq();
         return true;
       case I2C.CR2:
@@ -156,7 +156,12 @@ export class I2cController extends RegisterBlock {
     }
   }
 
-  private reset(): void {
+  protected override onReset(): void {
+    this.softwareReset();
+    this.context.setIrq(this.ev, false);
+  }
+
+  private softwareReset(): void {
     this.active?.stop();
     this.active = null;
     this.remaining = 0;

@@ -40,6 +40,13 @@ export class Pwr extends RegisterBlock {
     this.stored(PWR.CR1, PWR.CPUCR, PWR.WKUPCR, PWR.WKUPEPR);
   }
 
+  /** A system reset leaves CR3 alone: SCUEN and the supply bits return only at power-on (libdaisy-facts §8). */
+  override reset(): void {
+    const cr3 = this.regs[PWR.CR3 >>> 2];
+    super.reset();
+    this.regs[PWR.CR3 >>> 2] = cr3;
+  }
+
   /** CR1.DBP: backup domain (RTC, backup SRAM) write access enabled. */
   get backupWriteEnabled(): boolean {
     return (this.regs[PWR.CR1 >>> 2] & CR1_DBP) !== 0;

@@ -92,6 +92,22 @@ export class Rcc extends RegisterBlock {
     this.clockTree = new ClockTree(computeClocks(this.clockRegisters(), oscillators));
   }
 
+  /**
+   * System reset: the backup domain (BDCR) survives (RM0433 RCC chapter, "Backup domain reset"), and
+   * RSR records a software reset (SFTRSTF, bit 24) plus the pin reset that follows it (PINRSTF, bit 22).
+   */
+  override reset(): void {
+    const bdcr = this.regs[RCC.BDCR >>> 2];
+    const rsr = this.regs[RCC.RSR >>> 2];
+    super.reset();
+    this.regs[RCC.BDCR >>> 2] = bdcr;
+    this.regs[RCC.RSR >>> 2] = rsr | (1 << 24) | (1 << 22);
+  }
+
+  protected override onReset(): void {
+    this.recompute();
+  }
+
   /** True when `bit` of the enable register at `enrOffset` (e.g. RCC.AHB2ENR) is set. */
   isEnabled(enrOffset: number, bit: number): boolean {
     return (this.regs[enrOffset >>> 2] & (1 << bit)) !== 0;

@@ -25,6 +25,21 @@ export abstract class RegisterBlock extends MmioDevice {
     svdResetValues(svdName, this.regs);
   }
 
+  /** Register values as the constructor left them: the reset state, taken at the first access. */
+  private resetImage: Uint32Array | null = null;
+
+  /**
+   * System reset (RM0433 RCC chapter, "System reset"): registers return to their reset values, then
+   * {@link onReset} resets internal state. Subclasses keep what a system reset does not touch.
+   */
+  reset(): void {
+    if (this.resetImage !== null) this.regs.set(this.resetImage);
+    this.onReset();
+  }
+
+  /** Internal state to clear on a system reset (event handles, transfer state, interrupt lines). */
+  protected onReset(): void {}
+
   /** Marks registers (byte offsets) as modelled plain storage: written value reads back. */
   protected stored(...offsets: number[]): void {
     for (const o of offsets) this.modelled[o >>> 2] = 1;
@@ -49,6 +64,7 @@ export abstract class RegisterBlock extends MmioDevice {
   }
 
   readWord(offset: number): number {
+    if (this.resetImage === null) this.resetImage = this.regs.slice();
     const v = this.readRegister(offset);
     if (v !== undefined) return v >>> 0;
     this.noteUnmodelled(offset, false, this.regs[offset >>> 2]);
@@ -56,6 +72,7 @@ export abstract class RegisterBlock extends MmioDevice {
   }
 
   writeWord(offset: number, value: number): void {
+    if (this.resetImage === null) this.resetImage = this.regs.slice();
     if (this.writeRegister(offset, value >>> 0)) return;
     this.noteUnmodelled(offset, true, value);
     this.regs[offset >>> 2] = value;

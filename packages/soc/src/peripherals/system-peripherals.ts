@@ -33,6 +33,19 @@ export interface SystemPeripheralOptions {
   readonly rngSeed?: number;
 }
 
+/**
+ * System reset of every peripheral in the set (AIRCR.SYSRESETREQ, RM0433 RCC chapter "System reset"):
+ * registers return to reset values except the backup domain and PWR_CR3 (power-on reset only).
+ * Memories keep their contents (the bus is untouched); external pin levels stay as the board drives them.
+ */
+export function resetSystemPeripherals(set: SystemPeripherals): void {
+  // RCC first: the others re-derive their clocks from it.
+  set.rcc.reset();
+  for (const device of [set.pwr, set.flash, set.syscfg, set.dbgmcu, set.exti, set.rng, ...Object.values(set.gpio), ...Object.values(set.timers), ...Object.values(set.i2c), ...Object.values(set.usarts)]) {
+    device.reset();
+  }
+}
+
 /** Creates RCC, PWR, FLASH, SYSCFG, DBGMCU, EXTI, RNG, GPIOA–K, TIM2–5, I2C1–4 and the U(S)ARTs and maps them on `bus`. */
 export function attachSystemPeripherals(bus: SystemBus, context: SocContext, options: SystemPeripheralOptions = {}): SystemPeripherals {
   const rcc = new Rcc(context, options.oscillators ?? DAISY_OSCILLATORS);

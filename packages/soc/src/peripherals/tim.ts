@@ -73,6 +73,16 @@ export class GeneralPurposeTimer extends RegisterBlock {
     });
   }
 
+  protected override onReset(): void {
+    this.context.clock.cancel(this.overflowEvent);
+    this.overflowEvent = null;
+    this.activePsc = 0;
+    this.activeArr = this.mask >>> 0;
+    this.originCount = 0;
+    this.originCycle = this.context.clock.cycles;
+    this.context.setIrq(this.irq, false);
+  }
+
   /** The counter value now (side-effect free). */
   get counter(): number {
     return this.countAt(this.context.clock.cycles);

@@ -58,6 +58,10 @@ export class Usart extends RegisterBlock {
     this.stored(USART.CR2, USART.CR3, USART.BRR, USART.GTPR, USART.RTOR, USART.PRESC);
   }
 
+  protected override onReset(): void {
+    this.context.setIrq(this.irq, false);
+  }
+
   /** Everything transmitted so far, one character per byte (Latin-1). */
   get output(): string {
     return String.fromCharCode(...this.bytes);
