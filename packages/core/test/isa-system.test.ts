@@ -3,7 +3,7 @@
  * and the core's contract with the CycleModel and the Clock.
  */
 import { describe, expect, it } from 'vitest';
-import { CpuHalt, FaultKind, Outcome, type CycleModel, type TimingInfo } from '../src/index.js';
+import { Cpu, CpuHalt, FaultKind, Outcome, type CycleModel, type TimingInfo } from '../src/index.js';
 import { machine, RAM_BASE, run, runUntilEnd } from './asm.js';
 
 function halt(fn: () => void): CpuHalt {
@@ -171,5 +171,23 @@ describe('BKPT in an IT block', () => {
     const h = halt(() => m.cpu.step());
     expect(h.reason).toBe('bkpt');
     expect(h.detail).toBe(7);
+  });
+});
+
+describe('Cpu construction and reset', () => {
+  it('requires a bus', () => {
+    expect(() => new Cpu({} as never)).toThrow(/bus is required/);
+  });
+
+  it('run(0) executes nothing; reset() clears registers, flags and masks but not memory', () => {
+    const m = machine('movs r0, #3\nmsr primask, r0');
+    expect(m.cpu.run(0)).toBe(0);
+    m.cpu.run(2);
+    expect(m.cpu.state.primask).toBe(1);
+    m.cpu.reset();
+    expect(Array.from(m.cpu.state.r)).toEqual(new Array(16).fill(0));
+    expect([m.cpu.state.primask, m.cpu.state.z, m.cpu.state.thumb, m.cpu.state.exclusiveAddress]).toEqual([0, 0, 1, -1]);
+    m.cpu.step();
+    expect(m.cpu.state.r[0]).toBe(3); // code still there, and still decoded correctly
   });
 });

@@ -85,12 +85,19 @@ export function benchImage(image: ElfImage, options: BenchOptions = {}): BenchRe
     callbackName = symbol.name;
     how = 'named with --callback';
   } else {
+    // Frameworks call the user's callback through a function pointer, often under layers of their own
+    // pointer calls (libDaisy: DMA HAL → SAI handle → AudioHandle → user callback). The user's callback is
+    // the deepest such call made once per audio interrupt.
+    const interrupts = isrSamples.get(irq)!.length;
+    const profiler = board.profiler;
+    const perBlock = [...profiler.indirectCalleeCalls.entries()].filter(([, calls]) => Math.abs(calls - interrupts) <= 1);
+    perBlock.sort((a, b) => (profiler.indirectCalleeDepth.get(b[0]) ?? 0) - (profiler.indirectCalleeDepth.get(a[0]) ?? 0));
     const pick = (m: Map<number, number>) => [...m.entries()].sort((a, b) => b[1] - a[1])[0];
-    const indirect = pick(board.profiler.indirectCallees);
-    const direct = pick(board.profiler.handlerCallees);
+    const indirect = perBlock[0] ?? pick(profiler.indirectCallees);
+    const direct = pick(profiler.handlerCallees);
     const chosen = indirect ?? direct;
-    callbackName = chosen ? board.profiler.functionName(chosen[0]) : (isrFn?.name ?? `IRQ ${irq}`);
-    how = indirect ? 'called through a function pointer from the audio interrupt' : direct ? 'the audio interrupt handler\'s main callee' : 'the audio interrupt handler itself';
+    callbackName = chosen ? profiler.functionName(chosen[0]) : (isrFn?.name ?? `IRQ ${irq}`);
+    how = indirect ? 'called through a function pointer from the audio interrupt' : direct ? "the audio interrupt handler's main callee" : 'the audio interrupt handler itself';
   }
   const callbackSymbol = image.symbols.get(callbackName);
   const callbackSamples: number[] = [];

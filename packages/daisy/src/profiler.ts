@@ -56,6 +56,9 @@ export class Profiler implements CycleModel {
   onExceptionEntry: ((exceptionNumber: number) => void) | null = null;
   /** Indirect calls (BLX register) made from inside an exception handler: callee id → inclusive cycles. */
   readonly indirectCallees = new Map<number, number>();
+  /** For those callees: how many calls, and the deepest nesting of indirect calls they were reached at. */
+  readonly indirectCalleeCalls = new Map<number, number>();
+  readonly indirectCalleeDepth = new Map<number, number>();
   /** Functions called directly by an exception handler's own code: callee id → inclusive cycles. */
   readonly handlerCallees = new Map<number, number>();
   private readonly frameTag = new Uint8Array(MAX_DEPTH);
@@ -169,6 +172,8 @@ export class Profiler implements CycleModel {
     this.calls.fill(0);
     for (let d = 0; d <= this.depth; d++) this.frameStart[d] = this.total;
     this.indirectCallees.clear();
+    this.indirectCalleeCalls.clear();
+    this.indirectCalleeDepth.clear();
     this.handlerCallees.clear();
   }
 
@@ -182,7 +187,13 @@ export class Profiler implements CycleModel {
     const d = this.push(FRAME_CALL, this.idForAddress(this.state.r[15]));
     this.frameReturn[d] = returnAddress & ~1;
     this.frameException[d] = 0;
-    this.frameTag[d] = (indirect && this.insideException() ? TAG_INDIRECT_IN_HANDLER : 0) | (parentIsHandler ? TAG_HANDLER_CHILD : 0);
+    const indirectInHandler = indirect && this.insideException();
+    this.frameTag[d] = (indirectInHandler ? TAG_INDIRECT_IN_HANDLER : 0) | (parentIsHandler ? TAG_HANDLER_CHILD : 0);
+    if (indirectInHandler) {
+      const fn = this.frameFn[d];
+      this.indirectCalleeCalls.set(fn, (this.indirectCalleeCalls.get(fn) ?? 0) + 1);
+      this.indirectCalleeDepth.set(fn, Math.max(this.indirectCalleeDepth.get(fn) ?? 0, this.indirectDepth()));
+    }
   }
 
   /** Replaces the current call frame's function, keeping its return address (the callee returns for it). */
@@ -222,6 +233,13 @@ export class Profiler implements CycleModel {
     if (this.depth !== 0) return;
     this.currentFn = this.idForAddress(pc);
     this.frameFn[0] = this.currentFn;
+  }
+
+  /** Indirect-call frames between the top of the stack and the nearest exception frame. */
+  private indirectDepth(): number {
+    let n = 0;
+    for (let d = this.depth; d > 0 && this.frameKind[d] !== FRAME_EXCEPTION; d--) if (this.frameTag[d] & TAG_INDIRECT_IN_HANDLER) n++;
+    return n;
   }
 
   private insideException(): boolean {

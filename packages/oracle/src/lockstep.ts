@@ -87,6 +87,11 @@ export interface Mismatch {
   pc: number;
   /** The instructions of the step (the IT instruction and its block count as one step). */
   items: StreamItem[];
+  /**
+   * Instructions that follow the step and belong to the reproducer (the rest of an IT block: Unicorn
+   * may take them in the same step when the reproducer runs). Empty outside IT blocks.
+   */
+  following: StreamItem[];
   before: StateView;
   unicorn: StateView;
   core: StateView;
@@ -232,6 +237,11 @@ export class Lockstep {
         if (unicornError !== undefined || coreError !== undefined || !this.sameRegisters(regs, state) || (checkMemory && !this.sameScratch())) {
           const items = block.items.slice(itemIndex, itemIndex + executed).filter((x) => !x.isData);
           const mismatch = this.describe(instructionsBefore, result.blocks, pc, items, regs, state, unicornError, coreError);
+          if ((this.beforeEpsr & EPSR_IT_MASK) !== 0 || item.template === 't16-it') {
+            for (let k = itemIndex + executed; k < block.items.length && k < itemIndex + executed + 5 && !block.items[k].isData; k++) {
+              mismatch.following.push(block.items[k]);
+            }
+          }
           const known =
             unicornError === undefined && coreError === undefined && mismatch.memory.length === 0
               ? knownDivergence(items, mismatch.before, mismatch.unicorn, mismatch.core)
@@ -447,6 +457,6 @@ export class Lockstep {
     const b = this.coreScratch;
     for (let i = 0; i < SCRATCH_SIZE && memory.length < 16; i++) if (a[i] !== b[i]) memory.push([SCRATCH_BASE + i, a[i], b[i]]);
     if (memory.length > 0) differences.push(...memory.slice(0, 4).map(([addr]) => `mem 0x${addr.toString(16)}`));
-    return { index, block, pc, items, before, unicorn, core, differences, memory, accesses: this.core.bus?.records() ?? [], unicornError, coreError };
+    return { index, block, pc, items, following: [], before, unicorn, core, differences, memory, accesses: this.core.bus?.records() ?? [], unicornError, coreError };
   }
 }

@@ -5,7 +5,7 @@
  * the last line is always "N instructions, M mismatches". Exit 0 without mismatches, 1 with, 2 for bad
  * usage or when Unicorn or the core cannot be loaded.
  */
-import { Lockstep } from './lockstep.js';
+import { Lockstep, type Reproducer } from './lockstep.js';
 import { formatMismatch } from './report.js';
 import { classNames } from './generate/stream.js';
 import { Unicorn, unicornLoadProblem } from './unicorn.js';
@@ -20,9 +20,11 @@ interface Args {
   maxReports: number;
   blockLength: number;
   repeats: number;
+  /** A reproducer (JSON) to re-run instead of a random stream. */
+  repro?: string;
 }
 
-const USAGE = 'usage: npm run oracle -- [--count N] [--seed S] [--fp] [--class NAME] [--exclude NAME]... [--max-reports K] [--block-length L] [--repeats R] [--list-classes]';
+const USAGE = 'usage: npm run oracle -- [--count N] [--seed S] [--fp] [--class NAME] [--exclude NAME]... [--max-reports K] [--block-length L] [--repeats R] [--list-classes] [--repro JSON]';
 
 function fail(message: string): never {
   process.stderr.write(`oracle: ${message}\n${USAGE}\n`);
@@ -59,6 +61,12 @@ function parseArgs(argv: string[]): Args {
       case '--max-reports': args.maxReports = parseInteger('--max-reports', argv[++i], 0); break;
       case '--block-length': args.blockLength = parseInteger('--block-length', argv[++i], 2); break;
       case '--repeats': args.repeats = parseInteger('--repeats', argv[++i], 1); break;
+      case '--repro': {
+        const json = argv[++i];
+        if (!json) fail('--repro needs the reproducer JSON printed with a mismatch');
+        args.repro = json;
+        break;
+      }
       case '--list-classes':
         process.stdout.write(`integer: ${classNames(false).join(' ')}\nfp: ${classNames(true).join(' ')}\n`);
         process.exit(0);
@@ -94,6 +102,25 @@ async function main(): Promise<void> {
   } catch (error) {
     process.stderr.write(`oracle: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(2);
+  }
+  if (args.repro !== undefined) {
+    let repro: Reproducer;
+    try {
+      repro = JSON.parse(args.repro) as Reproducer;
+    } catch (error) {
+      fail(`--repro: not JSON (${error instanceof Error ? error.message : String(error)})`);
+    }
+    const lockstep = new Lockstep({ seed: 0, core: seedsimCoreFactory(Cpu), fp: repro.before.s !== undefined });
+    let mismatch;
+    try {
+      mismatch = lockstep.replay(repro);
+    } catch (error) {
+      fail(error instanceof Error ? error.message : String(error));
+    }
+    lockstep.close();
+    if (mismatch) process.stdout.write(`${formatMismatch(mismatch, 1, repro.before.s !== undefined)}\n`);
+    process.stdout.write(`1 instructions, ${mismatch ? 1 : 0} mismatches\n`);
+    process.exit(mismatch ? 1 : 0);
   }
   process.stdout.write(`seed ${args.seed}\n`);
   process.stderr.write(`oracle: Unicorn ${Unicorn.version()}, ${args.count} instructions, ${args.fp ? 'FP' : 'integer'} streams${args.only ? `, class ${args.only}` : ''}\n`);

@@ -16,6 +16,7 @@ export function formatMismatch(m: Mismatch, ordinal: number, fp: boolean): strin
   for (const item of m.items) {
     lines.push(`  ${hexEncoding(item).padEnd(10)} class ${item.group} (template ${item.template})`);
   }
+  if (m.following.length > 0) lines.push(`  (then, in the same IT block: ${m.following.map(hexEncoding).join(', ')})`);
   if (m.unicornError) lines.push(`  Unicorn stopped with: ${m.unicornError}`);
   if (m.coreError) lines.push(`  seedsim core threw: ${m.coreError}`);
   lines.push(`  differs: ${m.differences.join(' ') || '(no register difference)'}`);
@@ -43,7 +44,7 @@ export function reproducer(m: Mismatch, fp: boolean): object {
   });
   return {
     pc: hex(m.pc),
-    code: m.items.map(hexEncoding).join(' '),
+    code: [...m.items, ...m.following].map(hexEncoding).join(' '),
     before: view(m.before),
     memory: m.accesses.map((a) => ({ address: hex(a.address), size: a.size, value: hex(a.before), write: a.isWrite })),
   };

@@ -34,7 +34,7 @@ const FAMILIES: Record<string, RegExp> = {
   't16-addsub': /^(adds?|subs?)\b/,
   't16-imm8': /^(movs?|cmp|adds?|subs?)\b/,
   't16-dp': /^(ands?|eors?|lsls?|lsrs?|asrs?|adcs?|sbcs?|rors?|tst|rsbs?|negs?|cmp|cmn|orrs?|muls?|bics?|mvns?)\b/,
-  't16-hireg': /^(add|cmp|mov)\b/,
+  't16-hireg': /^(add|cmp|mov|nop\s+@ \(mov)\b/, // objdump prints MOV r8, r8 as "nop @ (mov r8, r8)"
   't16-ldst-reg': /^(str|strh|strb|ldrsb|ldr|ldrh|ldrb|ldrsh)\b/,
   't16-ldst-imm': /^(str|ldr|strb|ldrb|strh|ldrh)\b/,
   't16-ldst-sp': /^(str|ldr)\b/,

@@ -80,6 +80,12 @@ export class CycleAccounts {
   readonly uncached = new Float64Array(REGION_COUNT);
   readonly writebacks = new Float64Array(REGION_COUNT);
   instructions = 0;
+  /**
+   * Set by a model that adds some counters lazily (per-region cycles and instructions on a region change):
+   * called before snapshot() reads them, and after reset() zeroes them.
+   */
+  beforeRead: (() => void) | null = null;
+  afterReset: (() => void) | null = null;
   branches = 0;
   mispredicts = 0;
   dualIssued = 0;
@@ -103,9 +109,11 @@ export class CycleAccounts {
     this.uncached.fill(0);
     this.writebacks.fill(0);
     this.instructions = this.branches = this.mispredicts = this.dualIssued = 0;
+    this.afterReset?.();
   }
 
   snapshot(): CycleSnapshot {
+    this.beforeRead?.();
     const byCause: Record<string, number> = {};
     for (let i = 0; i < CAUSE_COUNT; i++) byCause[CAUSE_NAMES[i]] = this.byCause[i];
     const byRegion: Record<string, RegionCounters> = {};

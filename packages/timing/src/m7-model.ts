@@ -148,6 +148,12 @@ export class M7Model implements CycleModel {
     this.memory.timeSource = () => this.t;
     this.clock = options.clock ?? null;
     if (this.clock) this.t = this.clock.cycles;
+    this.codeRegionSince = this.t;
+    this.accounts.beforeRead = () => this.flushCodeRegion();
+    this.accounts.afterReset = () => {
+      this.codeRegionSince = this.t;
+      this.codeRegionInstructions = 0;
+    };
   }
 
   /** New clocks, wait states, FMC or QUADSPI settings: every latency is re-derived. */
@@ -160,18 +166,15 @@ export class M7Model implements CycleModel {
   }
 
   snapshot(): CycleSnapshot {
-    this.flushCodeRegion();
     return this.accounts.snapshot();
   }
 
   /** Zeroes the counters (not the pipeline or cache state), for per-callback deltas. */
   resetCounters(): void {
     this.accounts.reset();
-    this.codeRegionSince = this.t;
-    this.codeRegionInstructions = 0;
   }
 
-  /** Brings accounts.cyclesByRegion / instructionsByRegion up to date (snapshot() does it). */
+  /** Brings accounts.cyclesByRegion / instructionsByRegion up to date (accounts.snapshot() does it). */
   flushCodeRegion(): void {
     const a = this.accounts;
     if (this.codeRegion >= 0) {
@@ -478,8 +481,6 @@ export class M7Model implements CycleModel {
     this.regReady.fill(LONG_AGO);
     this.fpTime.fill(LONG_AGO);
     this.codeRegion = -1;
-    this.codeRegionSince = this.t;
-    this.codeRegionInstructions = 0;
     this.flagsTime = this.lockUntil = this.fpBusyUntil = this.macAt = LONG_AGO;
     this.pendingKind = BranchKind.None;
     this.accCount = 0;

@@ -114,6 +114,22 @@ describe('following the simulation clock', () => {
   });
 });
 
+describe('per-region accounting', () => {
+  it('accounts.snapshot() includes the code region totals; resetCounters() starts a fresh delta', () => {
+    const m = new M7Model();
+    const alu = insn(C.Alu, { reads: [1], writes: [2] });
+    run(m, [{ pc: 0x100, info: alu }, { pc: 0x104, info: insn(C.Alu, { reads: [2], writes: [3] }) }]);
+    const first = m.accounts.snapshot();
+    expect(first.byRegion['ITCM'].instructions).toBe(2);
+    expect(first.byRegion['ITCM'].cycles).toBe(first.total);
+    m.resetCounters();
+    const c = run(m, [{ pc: 0x108, info: insn(C.Alu, { reads: [3], writes: [4] }) }]);
+    const second = m.accounts.snapshot();
+    expect(second.byRegion['ITCM']).toMatchObject({ instructions: 1, cycles: c[0] });
+    expect(second.total).toBe(c[0]);
+  });
+});
+
 describe('configuration', () => {
   it('boost to 480 MHz re-derives flash fills: 4 WS costs more CPU cycles per miss', async () => {
     const { daisyBusConfig } = await import('../src/index.js');

@@ -2,7 +2,7 @@
  * 32-bit Thumb-2 encodings (ARMv7-M ARM DDI 0403E A5.3) into {@link Insn} records. Coprocessor space goes
  * to the FPU's decodeFp for CP10/CP11, else decodes to a NOCP fault.
  */
-import { Insn, type ExecFn } from './decoded.js';
+import type { Insn, ExecFn } from './decoded.js';
 import { InsnClass } from '../insn-class.js';
 import { decodeFp } from '../fpu/index.js';
 import * as alu from '../exec/alu.js';

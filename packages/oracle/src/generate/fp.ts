@@ -219,6 +219,16 @@ export const FP_TEMPLATES: Template[] = [
     },
   },
   {
+    // VMOV.32 Dd[x], Rt: 1110 1110 0 0 x 0 Vd | Rt 1011 D 00 1 0000 and VMOV.32 Rt, Dn[x]:
+    // 1110 1110 0 0 x 1 Vn | Rt 1011 N 00 1 0000 (A7.7.243/A7.7.244; D and N are 0 with D16).
+    name: 'fp-vmov-scalar', group: 'fp-move', itSafe: true,
+    make: (rng) => {
+      const toCore = rng.bit();
+      const rt = toCore ? rng.pick(WRITABLE) : rng.pick(READABLE);
+      return one(0xee00 | (rng.bit() << 5) | (toCore << 4) | rng.below(16), (rt << 12) | 0xb10, 'fp-vmov-scalar', 'fp-move', InsnClass.FpMove);
+    },
+  },
+  {
     // VMRS Rt, FPSCR (eef1 Rt a10) and VMSR FPSCR, Rt (eee1 Rt a10).
     name: 'fp-vmrs-vmsr', group: 'fp-status', itSafe: true,
     make: (rng) => {
@@ -234,7 +244,9 @@ export const FP_TEMPLATES: Template[] = [
       const load = rng.bit();
       const d = reg(rng, sz === 1);
       const cls = sz ? (load ? InsnClass.FpLoadDouble : InsnClass.FpStoreDouble) : load ? InsnClass.FpLoad : InsnClass.FpStore;
-      return one(0xed00 | (rng.bit() << 7) | (d.bit << 6) | (load << 4) | rng.pick(BASES_32), (d.field << 12) | 0xa00 | (sz << 8) | rng.below(256), 'fp-vldr-vstr', 'fp-memory', cls, !load);
+      // Loads sometimes use the literal form (Rn = PC: Align(PC, 4) ± imm8*4, inside the code area).
+      const rn = load && rng.chance(0.2) ? 15 : rng.pick(BASES_32);
+      return one(0xed00 | (rng.bit() << 7) | (d.bit << 6) | (load << 4) | rn, (d.field << 12) | 0xa00 | (sz << 8) | rng.below(256), 'fp-vldr-vstr', 'fp-memory', cls, !load);
     },
   },
   {

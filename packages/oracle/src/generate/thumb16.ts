@@ -57,7 +57,8 @@ export const THUMB16_TEMPLATES: Template[] = [
     make: (rng) => {
       const op = rng.below(3);
       // ADD Rdn, PC and MOV Rd, PC read the PC (address + 4, A5.1.2); CMP with PC is UNPREDICTABLE.
-      const rm = op !== 1 && rng.chance(0.15) ? 15 : rng.pick(READABLE);
+      // ADD Rdn, SP and MOV Rd, SP read the SP (A7.7.6 ADD (SP plus register) T1).
+      const rm = op !== 1 && rng.chance(0.15) ? 15 : op !== 1 && rng.chance(0.1) ? 13 : rng.pick(READABLE);
       let rdn: number;
       if (op === 1) {
         // CMP (register) T2: UNPREDICTABLE when both are low registers.

@@ -41,6 +41,8 @@ export const THUMB32_DP_TEMPLATES: Template[] = [
       } else if (canMove && rng.chance(0.4)) {
         rn = 15;
       }
+      // ADD/SUB/CMN/CMP with SP as the first operand (A7.7.5 ADD (SP plus immediate) T3, A7.7.173 T2).
+      if ((op === 8 || op === 13) && rng.chance(0.15)) rn = 13;
       const [hw1, hw2] = withImm12(0xf000 | (op << 5) | (s << 4) | rn, rd << 8, randomModImm(rng));
       return one(hw1, hw2, 't32-dp-modimm', 'dp-imm', InsnClass.Alu);
     },
