@@ -47,6 +47,11 @@ export interface TimingInfo {
   earlyMask?: number;
   /** Core registers read late: store data, the accumulator of MLA/SMLAL (hw-facts §1.3). */
   lateMask?: number;
+  /**
+   * Core registers written by base-register writeback (pre/post-indexed LDR/STR, LDM/STM/PUSH/POP with
+   * `!`): an address-generation result, ready the next cycle, not when the loaded data is (JNK).
+   */
+  baseWriteMask?: number;
   /** TimingFlag bits. */
   flags?: number;
 }

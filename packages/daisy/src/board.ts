@@ -25,6 +25,7 @@ import { APP_TYPES, detectAppType, type AppType, type AppTypeInfo } from './app-
 import { loadBootImage } from './boot.js';
 import { RuleLog, type RuleEvent } from './diagnostics.js';
 import { describeFaultStatus } from './fault-status.js';
+import { LineWriterLog } from './line-writers.js';
 import { Profiler } from './profiler.js';
 
 /** Daisy Seed hardware revisions, told apart by firmware through PD3/PD4 (libdaisy-facts §8). */
@@ -108,6 +109,7 @@ export class DaisyBoard {
   readonly codec: Wm8731 | null;
 
   private stop: { reason: StopReason; message: string } | null = null;
+  private readonly lineWriters: LineWriterLog;
   private fault: FaultReport | null = null;
   private readonly strict: boolean;
 
@@ -140,6 +142,8 @@ export class DaisyBoard {
     });
     this.profiler = new Profiler(this.timing as CycleModel, this.state, image.symbols);
     this.profiler.onExceptionEntry = (exceptionNumber) => this.onExceptionEntry(exceptionNumber);
+    this.lineWriters = new LineWriterLog(() => this.cpu.curPc, () => this.state.ipsr);
+    if (this.timing instanceof M7Model) this.profiler.onStore = (addr) => this.lineWriters.store(addr);
 
     const memory = this.timing instanceof M7Model ? this.timing.memory : null;
     this.exceptions = new ExceptionModel(this.state, this.bus, this.clock, {
@@ -255,8 +259,24 @@ export class DaisyBoard {
   }
 
   private reportRule(rule: string, address: number, isWrite: boolean, detail: string): void {
+    if (rule === 'dma-read-dirty-cache') {
+      // Name the code that left the line dirty: the last CPU store to it, and the handler it ran in.
+      const writer = this.lineWriters.writerOf(address);
+      if (writer) {
+        const handler = writer.exception >= 16 ? this.handlerName(writer.exception) : null;
+        const stack = [this.image.symbols.describe(writer.pc).split('+')[0], ...(handler ? [`${handler} (exception ${writer.exception})`] : [])];
+        this.rules.record(rule, address, isWrite, `${detail}; the line was last written by ${this.image.symbols.describe(writer.pc)}${handler ? ` in ${handler}` : ''}`, writer.pc, this.clock.cycles, stack, 'cpu');
+        return;
+      }
+    }
     const origin = DMA_SIDE_RULES.has(rule) ? 'dma' : 'cpu';
     this.rules.record(rule, address, isWrite, detail, this.cpu.curPc, this.clock.cycles, this.profiler.callStack(), origin);
+  }
+
+  /** The function the vector table names for an exception number. */
+  private handlerName(exceptionNumber: number): string {
+    const vector = this.bus.peek((this.exceptions.vtor + 4 * exceptionNumber) >>> 0, 4);
+    return this.image.symbols.describe(vector & ~1).split('+')[0];
   }
 
   private reportUnmodelled(device: string, offset: number, isWrite: boolean, value: number): void {

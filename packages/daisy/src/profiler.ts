@@ -77,8 +77,12 @@ export class Profiler implements CycleModel {
     this.frameFn[0] = this.currentFn;
   }
 
+  /** Told of every CPU store (the board records which code last wrote each cache line). */
+  onStore: ((addr: number) => void) | null = null;
+
   dataAccess(addr: number, bytes: number, isWrite: boolean): void {
     this.inner.dataAccess(addr, bytes, isWrite);
+    if (isWrite && this.onStore !== null) this.onStore(addr);
   }
 
   retire(pc: number, info: TimingInfo, outcome: number): number {

@@ -18,7 +18,7 @@ import type { CoreFactory, CoreUnderTest } from './core-under-test.js';
 import type { AccessRecord } from './recording-bus.js';
 import { randomInitialState, type InitialState } from './initial-state.js';
 import { knownDivergence } from './divergences.js';
-import { insnItem } from './generate/item.js';
+import { hexEncoding, insnItem } from './generate/item.js';
 import { InsnClass } from '@seedsim/core';
 
 /** The reproducer printed with each mismatch (report.ts), as JSON. */
@@ -33,6 +33,21 @@ export interface Reproducer {
 function parseHex(text: string, what: string): number {
   if (typeof text !== 'string' || !/^(0x)?[0-9a-f]{1,8}$/i.test(text.trim())) throw new Error(`reproducer: bad ${what} '${String(text)}'`);
   return Number.parseInt(text.trim().replace(/^0x/i, ''), 16) >>> 0;
+}
+
+/** The number of conditional instructions of an IT encoding (A7.7.38: the lowest set bit of the mask), 0 if not IT. */
+function itCount(hw: number): number {
+  if ((hw & 0xff00) !== 0xbf00 || (hw & 0xf) === 0) return 0;
+  const mask = hw & 0xf;
+  return mask & 1 ? 4 : mask & 2 ? 3 : mask & 4 ? 2 : 1;
+}
+
+/** For the IT instruction at `index` of a block, the address after its last conditional instruction; else 0. */
+function itBlockEnd(block: Block, index: number): number {
+  const item = block.items[index];
+  if (item.template !== 't16-it') return 0;
+  const last = block.items[index + itCount(item.halfwords[0])];
+  return last.address + last.halfwords.length * 2;
 }
 
 /** Splits halfwords into instructions (a first halfword 0b11101/0b11110/0b11111 starts a 32-bit one). */
@@ -112,6 +127,8 @@ export interface LockstepResult {
   blocks: number;
   /** Steps where both engines refused the instruction (a generator escape, not a core bug). */
   bothFaulted: number;
+  /** The first few of those: instructions, Unicorn's error, the core's. */
+  faultSamples: string[];
   /** Instructions executed per class. */
   classCounts: Map<string, number>;
   /** Mismatches that are documented Unicorn divergences (divergences.ts), by name. Not counted as mismatches. */
@@ -122,6 +139,8 @@ const APSR_MASK = 0xf80f0000;
 const XPSR_T = 0x0100_0000;
 const EPSR_IT_MASK = 0x0600fc00;
 const MAX_CATCH_UP = 10;
+/** Instruction limit of a whole-IT-block run in Unicorn: above the 5 instructions an IT block has. */
+const IT_RUN_LIMIT = 16;
 /** Code bytes whose translations are dropped when a new block is loaded (more than any block uses). */
 const MAX_BLOCK_BYTES = 0x1000;
 const EPSR_MASK = 0x0700fc00;
@@ -196,7 +215,7 @@ export class Lockstep {
 
   /** Runs at least `count` instructions (finishing the step in progress). */
   run(count: number, progress?: (instructions: number, mismatches: number) => void): LockstepResult {
-    const result: LockstepResult = { instructions: 0, mismatchCount: 0, mismatches: [], blocks: 0, bothFaulted: 0, classCounts: new Map(), knownDivergences: new Map() };
+    const result: LockstepResult = { instructions: 0, mismatchCount: 0, mismatches: [], blocks: 0, bothFaulted: 0, faultSamples: [], classCounts: new Map(), knownDivergences: new Map() };
     const state = this.core.state;
     const uc = this.unicorn;
     let nextProgress = 10_000;
@@ -222,7 +241,7 @@ export class Lockstep {
         if (itemIndex === undefined) {
           throw new Error(`the core is at 0x${pc.toString(16)}, not at an instruction of block ${result.blocks}`);
         }
-        const { ucErr, regs, executed, coreError } = this.stepBoth(pc, block.items[itemIndex].template === 't16-it');
+        const { ucErr, regs, executed, coreError } = this.stepBoth(pc, itBlockEnd(block, itemIndex));
         const item = block.items[itemIndex];
         const group = item.group;
         result.classCounts.set(group, (result.classCounts.get(group) ?? 0) + executed);
@@ -231,6 +250,10 @@ export class Lockstep {
         const unicornError = ucErr !== 0 ? uc.errorText(ucErr) : undefined;
         if (unicornError !== undefined && coreError !== undefined) {
           result.bothFaulted++;
+          if (result.faultSamples.length < 5) {
+            const what = block.items.slice(itemIndex, itemIndex + executed).map((x) => `${hexEncoding(x)} (${x.template})`).join(', ');
+            result.faultSamples.push(`pc 0x${pc.toString(16)}: ${what}: Unicorn: ${unicornError}; core: ${coreError}`);
+          }
           break; // both refused it: start a new block
         }
         const checkMemory = item.writesMemory || item.template === 't16-it';
@@ -270,18 +293,29 @@ export class Lockstep {
   }
 
   /**
-   * One step of Unicorn at `pc`, and the core caught up to it. One Unicorn step may retire several
-   * instructions when IT is involved: an IT instruction with part or all of its block, or the rest
-   * of a block and the instruction after it (measured on 2.0.1). Then the core steps until it
-   * reaches Unicorn's PC: at most the rest of one block (3), a new IT and its block (5), and one more.
+   * One step of Unicorn at `pc`, and the core caught up to it; or, at an IT instruction, the whole IT
+   * block (`itEnd` is the address after it) in both. Unicorn 2.0.1's count = 1 steps are not reliable
+   * inside IT blocks (measured: after ITTT LE; CMP; MSR; SDIV one step reported the PC after the IT
+   * while CMP and MSR had already executed, KNOWN-MISMATCHES.md #5), so an IT block runs to its end
+   * with uc_emu_start(until = itEnd, count = IT_RUN_LIMIT): IT bodies hold no branches, so the run is
+   * straight-line and stops at `until`. (A count of 0 would switch Unicorn's instruction-count hook off
+   * and on between calls, which costs a full translation flush each time: measured, 1000x slower.)
+   * Should a step still stop inside an IT block, the core catches up to Unicorn's PC (at most 10).
    */
-  private stepBoth(pc: number, atIt: boolean): { ucErr: number; regs: Uint32Array; executed: number; coreError?: string } {
+  private stepBoth(pc: number, itEnd: number): { ucErr: number; regs: Uint32Array; executed: number; coreError?: string } {
     const state = this.core.state;
     this.saveBefore(state);
     this.core.bus?.clearRecords();
-    const ucErr = this.unicorn.step(pc);
+    let ucErr: number;
+    if (itEnd !== 0) {
+      // Unicorn checks `until` while translating: a block translated earlier would run past it.
+      this.unicorn.invalidateCode(pc, itEnd + 4);
+      ucErr = this.unicorn.run(pc, itEnd, IT_RUN_LIMIT, 0);
+    } else {
+      ucErr = this.unicorn.step(pc);
+    }
     const regs = this.unicorn.snapshot();
-    const itContext = (this.beforeEpsr & EPSR_IT_MASK) !== 0 || atIt;
+    const itContext = (this.beforeEpsr & EPSR_IT_MASK) !== 0 || itEnd !== 0;
     let coreError: string | undefined;
     let executed = 0;
     try {
@@ -322,11 +356,13 @@ export class Lockstep {
     init.fpscr = repro.before.fpscr ? parseHex(repro.before.fpscr, 'fpscr') : 0;
     for (let i = 0; i < 32; i++) init.s[i] = repro.before.s ? parseHex(repro.before.s[i], `s${i}`) : 0;
     this.writeState(pc);
-    const atIt = (halfwords[0] & 0xff00) === 0xbf00 && (halfwords[0] & 0xf) !== 0;
-    const { ucErr, regs, executed, coreError } = this.stepBoth(pc, atIt);
+    const replayItems = splitInstructions(halfwords, pc);
+    const count = itCount(halfwords[0]);
+    const itEnd = count > 0 && replayItems.length > count ? replayItems[count].address + replayItems[count].halfwords.length * 2 : 0;
+    const { ucErr, regs, executed, coreError } = this.stepBoth(pc, itEnd);
     const unicornError = ucErr !== 0 ? this.unicorn.errorText(ucErr) : undefined;
     if (unicornError === undefined && coreError === undefined && this.sameRegisters(regs, this.core.state) && this.sameScratch()) return null;
-    const items = splitInstructions(halfwords, pc).slice(0, Math.max(1, executed));
+    const items = replayItems.slice(0, Math.max(1, executed));
     return this.describe(0, 0, pc, items, regs, this.core.state, unicornError, coreError);
   }
 

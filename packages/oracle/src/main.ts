@@ -138,7 +138,10 @@ async function main(): Promise<void> {
   for (const [name, n] of result.knownDivergences) {
     process.stdout.write(`filtered: ${n} x known Unicorn divergence: ${name} (see packages/oracle/KNOWN-MISMATCHES.md)\n`);
   }
-  if (result.bothFaulted > 0) process.stdout.write(`note: ${result.bothFaulted} steps where both engines faulted (the stream was abandoned there)\n`);
+  if (result.bothFaulted > 0) {
+    process.stdout.write(`note: ${result.bothFaulted} steps where both engines faulted (the stream was abandoned there), e.g.\n`);
+    for (const sample of result.faultSamples) process.stdout.write(`  ${sample}\n`);
+  }
   const seconds = (performance.now() - started) / 1000;
   process.stderr.write(`oracle: ${seconds.toFixed(1)} s, ${Math.round(result.instructions / seconds)} instructions/s, ${result.blocks} blocks\n`);
   process.stdout.write(`${result.instructions} instructions, ${result.mismatchCount} mismatches\n`);

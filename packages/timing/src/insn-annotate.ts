@@ -20,6 +20,7 @@ interface DecodedFields {
   setFlags: number;
   cond: number;
   op: number;
+  wback: number;
   mnemonic: string;
 }
 
@@ -31,6 +32,10 @@ const words = (first: number, n: number) => {
   return m;
 };
 
+const MEMORY = new Set([
+  C.Load, C.LoadNarrow, C.LoadDouble, C.LoadMultiple, C.Store, C.StoreDouble, C.StoreMultiple, C.BranchIndirect,
+  C.FpLoad, C.FpStore, C.FpLoadDouble, C.FpStoreDouble, C.FpLoadMultiple, C.FpStoreMultiple,
+]);
 const DOUBLE = new Set([C.DpAlu, C.DpMul, C.DpMac, C.DpDiv, C.DpSqrt]);
 const THREE_REG = /^(vadd|vsub|vmul|vnmul|vdiv|vsel|vmaxnm|vminnm|vmla|vmls|vnmla|vnmls|vfma|vfms|vfnma|vfnms)/;
 const ACCUMULATES = /^(vmla|vmls|vnmla|vnmls|vfma|vfms|vfnma|vfnms)/;
@@ -50,6 +55,7 @@ export function annotateTimingInfo(info: TimingInfo): void {
   let late = 0;
   let fpRead = 0;
   let fpWrite = 0;
+  let baseWrite = 0;
   if (isDecoded(info)) {
     const d = info;
     const cls = d.cls;
@@ -93,6 +99,8 @@ export function annotateTimingInfo(info: TimingInfo): void {
       default:
         break;
     }
+    // Base writeback of memory instructions (post/pre-index, LDM/STM/PUSH/POP, VLDM/VSTM with '!').
+    if (d.wback === 1 && MEMORY.has(cls)) baseWrite = bit(d.rn) & info.writeMask;
     const isFp = cls >= C.FpAlu && cls <= C.FpStoreMultiple;
     if (!isFp && d.setFlags === 1) flags |= TimingFlag.SetsFlags;
     if (name === 'vmrs apsr_nzcv') flags |= TimingFlag.SetsFlags;
@@ -103,6 +111,7 @@ export function annotateTimingInfo(info: TimingInfo): void {
   info.lateMask = late;
   info.fpReadMask = fpRead;
   info.fpWriteMask = fpWrite;
+  info.baseWriteMask = baseWrite;
   info.flags = flags;
 }
 

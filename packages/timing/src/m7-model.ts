@@ -258,7 +258,8 @@ export class M7Model implements CycleModel {
 
     // 6. Results and unit state.
     if ((outcome & Outcome.Executed) !== 0) {
-      let m = info.writeMask & 0x7fff;
+      const baseWrite = info.baseWriteMask ?? 0;
+      let m = info.writeMask & 0x7fff & ~baseWrite;
       while (m !== 0) {
         const bit = m & -m;
         m ^= bit;
@@ -266,6 +267,19 @@ export class M7Model implements CycleModel {
         this.regTime[r] = end;
         this.regCls[r] = cls;
         this.regReady[r] = end + CORE_LATENCY[cls];
+      }
+      if (baseWrite !== 0) {
+        // The updated base comes from the AGU at issue, like an ALU result (JNK: post-indexed loads
+        // issue back to back).
+        let b = baseWrite & 0x7fff;
+        while (b !== 0) {
+          const bit = b & -b;
+          b ^= bit;
+          const r = 31 - Math.clz32(bit);
+          this.regTime[r] = issue;
+          this.regCls[r] = InsnClass.Alu;
+          this.regReady[r] = issue + CORE_LATENCY[InsnClass.Alu];
+        }
       }
       let fw = info.fpWriteMask;
       if (fw !== undefined && fw !== 0) {

@@ -42,6 +42,12 @@ describe('integer operand stages through the decoder', () => {
     expect(perInsn('ldr r0, [r1]\nstr r0, [r2]', { 1: 0x2000_0000, 2: 0x2000_0100 })).toBe(1);
   });
 
+  it('post-indexed loads on one pointer issue back to back: 1 cycle each (JNK)', () => {
+    expect(perInsn('ldr r2, [r0], #4', { 0: 0x2000_0000 })).toBe(1);
+    // Without writeback the loaded value is the next address: 3 cycles (QUIN data-to-address).
+    expect(perInsn('ldr r0, [r0]', { 0: 0x2000_0000 })).toBe(3);
+  });
+
   it('SUBS three cycles ahead of BNE: the loop exit costs 6, not 8 (JNK flag forwarding)', () => {
     const src = 'loop:\nsubs r0, r0, #1\nadd.w r1, r1, #1\nadd.w r1, r1, #1\nadd.w r1, r1, #1\nadd.w r1, r1, #1\nbne loop\nnop';
     const m = new M7Model();

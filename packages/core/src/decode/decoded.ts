@@ -79,6 +79,7 @@ export class Insn implements TimingInfo {
   fpWriteMask: number | undefined = undefined;
   earlyMask: number | undefined = undefined;
   lateMask: number | undefined = undefined;
+  baseWriteMask: number | undefined = undefined;
   flags: number | undefined = undefined;
 
   constructor(exec: ExecFn) {

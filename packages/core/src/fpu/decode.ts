@@ -226,7 +226,9 @@ function decodeOtherDataProcessing(hw1: number, hw2: number, dp: boolean): Insn 
       if (fracBits < 0 || d < 0) return null;
       const ty = `${unsigned ? 'u' : 's'}${width}`;
       const name = toFixed ? `vcvt.${ty}${sfx}` : `vcvt${sfx}.${ty}`;
-      const i = twoReg(toFixed ? x.vcvtToFixed : x.vcvtFromFixed, aluCls, name, d, d, toFixed ? Rounding.Zero : Rounding.TieEven, dp ? 3 : 0, fracBits);
+      // To fixed rounds toward zero; from fixed uses the FPSCR rounding mode (FixedToFP with
+      // round_to_nearest FALSE; Unicorn agrees).
+      const i = twoReg(toFixed ? x.vcvtToFixed : x.vcvtFromFixed, aluCls, name, d, d, toFixed ? Rounding.Zero : x.ROUND_FPSCR, dp ? 3 : 0, fracBits);
       if (i !== null) {
         i.imm2 = width;
         i.setFlags = unsigned ? 1 : 0;

@@ -21,25 +21,25 @@ const res64 = d64.res64;
 // ---------------------------------------------------------------------------------------------------
 // Single-precision arithmetic
 
+// The hot single-precision handlers try the in-place fast path on the Float32Array view first and
+// fall back to the exact path on the bits.
+
 export function vaddS(cpu: Cpu, i: Insn): void {
   cpu.fpEnter();
   const st = cpu.state;
-  const s = st.s;
-  s[i.rd] = s32.add32(st, s[i.rn], s[i.rm]);
+  if (!s32.addInto32(st, st.f32, i.rd, i.rn, i.rm, false)) st.s[i.rd] = s32.add32(st, st.s[i.rn], st.s[i.rm]);
 }
 
 export function vsubS(cpu: Cpu, i: Insn): void {
   cpu.fpEnter();
   const st = cpu.state;
-  const s = st.s;
-  s[i.rd] = s32.sub32(st, s[i.rn], s[i.rm]);
+  if (!s32.addInto32(st, st.f32, i.rd, i.rn, i.rm, true)) st.s[i.rd] = s32.sub32(st, st.s[i.rn], st.s[i.rm]);
 }
 
 export function vmulS(cpu: Cpu, i: Insn): void {
   cpu.fpEnter();
   const st = cpu.state;
-  const s = st.s;
-  s[i.rd] = s32.mul32(st, s[i.rn], s[i.rm]);
+  if (!s32.mulInto32(st, st.f32, i.rd, i.rn, i.rm)) st.s[i.rd] = s32.mul32(st, st.s[i.rn], st.s[i.rm]);
 }
 
 /** VNMUL: FPNeg of the rounded product (a NaN result has its sign flipped too). */
@@ -92,10 +92,13 @@ export function vmlaS(cpu: Cpu, i: Insn): void {
 export function vfmaS(cpu: Cpu, i: Insn): void {
   cpu.fpEnter();
   const st = cpu.state;
-  const s = st.s;
   const op = i.op;
-  const addend = op >= MacOp.NegAdd ? s[i.rd] ^ SIGN : s[i.rd];
-  const n = op === MacOp.Sub || op === MacOp.NegAdd ? s[i.rn] ^ SIGN : s[i.rn];
+  const negAddend = op >= MacOp.NegAdd;
+  const negN = op === MacOp.Sub || op === MacOp.NegAdd;
+  if (s32.mulAddInto32(st, st.f32, i.rd, i.rd, i.rn, i.rm, negAddend, negN)) return;
+  const s = st.s;
+  const addend = negAddend ? s[i.rd] ^ SIGN : s[i.rd];
+  const n = negN ? s[i.rn] ^ SIGN : s[i.rn];
   s[i.rd] = s32.mulAdd32(st, addend >>> 0, n >>> 0, s[i.rm]);
 }
 

@@ -64,49 +64,103 @@ function nearest(env: FpEnv): boolean {
   return (env.fpscr & FPSCR_RMODE_MASK) === 0;
 }
 
-export function add32(env: FpEnv, a: number, b: number): number {
-  if (nearest(env) && isFastOperand32(a) && isFastOperand32(b)) {
-    const x = fromBits32(a);
-    const y = fromBits32(b);
-    const s = x + y;
-    const rf = Math.fround(s);
-    if (fastResultOk(rf) && (rf !== 0 || s === 0)) {
-      const bb = s - x;
-      const err = x - (s - bb) + (y - bb);
-      if (err !== 0 || rf !== s) env.fpscr = (env.fpscr | FPSCR_IXC) >>> 0;
-      return toBits32(rf);
+/** Normal or zero, judged on the value (NaN fails every comparison). */
+function isFastValue(x: number): boolean {
+  const m = Math.abs(x);
+  return (m >= MIN_NORMAL && m !== Infinity) || x === 0;
+}
+
+/*
+ * The fast paths work in place on a Float32Array register view (f[i] is S[i] as a number) and take
+ * register indices, so no double crosses a call boundary (V8 would box it: garbage on the hot path).
+ * Each writes the result into f[d], raises IXC as needed and returns true, or returns false, writing
+ * nothing, when the operation needs the exact path on the bits.
+ */
+
+/** f[d] = f[n] + (negM ? -f[m] : f[m]) */
+export function addInto32(env: FpEnv, f: Float32Array, d: number, n: number, m: number, negM: boolean): boolean {
+  const x = f[n];
+  const y = negM ? -f[m] : f[m];
+  if (!nearest(env) || !isFastValue(x) || !isFastValue(y)) return false;
+  const s = x + y;
+  const rf = Math.fround(s);
+  if (!fastResultOk(rf) || (rf === 0 && s !== 0)) return false;
+  const bb = s - x;
+  const err = x - (s - bb) + (y - bb); // TwoSum: exact error of the double sum
+  if (err !== 0 || rf !== s) env.fpscr = (env.fpscr | FPSCR_IXC) >>> 0;
+  f[d] = rf;
+  return true;
+}
+
+/** f[d] = f[n] · f[m] */
+export function mulInto32(env: FpEnv, f: Float32Array, d: number, n: number, m: number): boolean {
+  const x = f[n];
+  const y = f[m];
+  if (!nearest(env) || !isFastValue(x) || !isFastValue(y)) return false;
+  const p = x * y; // exact
+  const rf = Math.fround(p);
+  if (!fastResultOk(rf) || (rf === 0 && p !== 0)) return false;
+  if (rf !== p) env.fpscr = (env.fpscr | FPSCR_IXC) >>> 0;
+  f[d] = rf;
+  return true;
+}
+
+/**
+ * f[d] = (negA ? -f[a] : f[a]) + (negN ? -f[n] : f[n]) · f[m], rounded once (see the header: exact
+ * product, sum rounded to odd in double, then Math.fround).
+ */
+export function mulAddInto32(env: FpEnv, f: Float32Array, d: number, a: number, n: number, m: number, negA: boolean, negN: boolean): boolean {
+  const c = negA ? -f[a] : f[a];
+  const x = negN ? -f[n] : f[n];
+  const y = f[m];
+  if (!nearest(env) || !isFastValue(c) || !isFastValue(x) || !isFastValue(y)) return false;
+  const p = x * y; // exact
+  const s = p + c;
+  const bb = s - p;
+  const err = p - (s - bb) + (c - bb); // exact: s + err = p + c
+  let odd = s;
+  if (err !== 0) {
+    // Round to odd: if s has an even last bit, step one ulp toward the exact value.
+    d64[0] = s;
+    const lo = d64w[0];
+    if ((lo & 1) === 0) {
+      const away = (err > 0) === (s > 0);
+      if (away) d64w[0] = lo + 1;
+      else if (lo !== 0) d64w[0] = lo - 1;
+      else {
+        d64w[0] = 0xffffffff;
+        d64w[1] = d64w[1] - 1;
+      }
+      odd = d64[0];
     }
   }
-  return small(sf.add(SINGLE, env, big(a), big(b)));
+  const rf = Math.fround(odd);
+  if (!fastResultOk(rf) || (rf === 0 && (s !== 0 || err !== 0))) return false;
+  if (err !== 0 || rf !== odd) env.fpscr = (env.fpscr | FPSCR_IXC) >>> 0;
+  f[d] = rf;
+  return true;
+}
+
+/** Scratch registers for the bit-pattern entry points: operands in 0..2, result in 3. */
+const sc = new Float32Array(4);
+const scBits = new Uint32Array(sc.buffer);
+
+export function add32(env: FpEnv, a: number, b: number): number {
+  scBits[0] = a;
+  scBits[1] = b;
+  return addInto32(env, sc, 3, 0, 1, false) ? scBits[3] : small(sf.add(SINGLE, env, big(a), big(b)));
 }
 
 export function sub32(env: FpEnv, a: number, b: number): number {
-  if (nearest(env) && isFastOperand32(a) && isFastOperand32(b)) {
-    const x = fromBits32(a);
-    const y = fromBits32(b);
-    const s = x - y;
-    const rf = Math.fround(s);
-    if (fastResultOk(rf) && (rf !== 0 || s === 0)) {
-      // TwoSum of x + (-y).
-      const bb = s - x;
-      const err = x - (s - bb) + (-y - bb);
-      if (err !== 0 || rf !== s) env.fpscr = (env.fpscr | FPSCR_IXC) >>> 0;
-      return toBits32(rf);
-    }
-  }
-  return small(sf.sub(SINGLE, env, big(a), big(b)));
+  scBits[0] = a;
+  scBits[1] = b;
+  return addInto32(env, sc, 3, 0, 1, true) ? scBits[3] : small(sf.sub(SINGLE, env, big(a), big(b)));
 }
 
 export function mul32(env: FpEnv, a: number, b: number): number {
-  if (nearest(env) && isFastOperand32(a) && isFastOperand32(b)) {
-    const p = fromBits32(a) * fromBits32(b); // exact
-    const rf = Math.fround(p);
-    if (fastResultOk(rf) && (rf !== 0 || p === 0)) {
-      if (rf !== p) env.fpscr = (env.fpscr | FPSCR_IXC) >>> 0;
-      return toBits32(rf);
-    }
-  }
-  return small(sf.mul(SINGLE, env, big(a), big(b)));
+  scBits[0] = a;
+  scBits[1] = b;
+  return mulInto32(env, sc, 3, 0, 1) ? scBits[3] : small(sf.mul(SINGLE, env, big(a), big(b)));
 }
 
 export function div32(env: FpEnv, a: number, b: number): number {
@@ -134,34 +188,10 @@ export function sqrt32(env: FpEnv, a: number): number {
 
 /** FPMulAdd: addend + op1·op2, one rounding (VFMA and family). */
 export function mulAdd32(env: FpEnv, addend: number, op1: number, op2: number): number {
-  if (nearest(env) && isFastOperand32(addend) && isFastOperand32(op1) && isFastOperand32(op2)) {
-    const c = fromBits32(addend);
-    const p = fromBits32(op1) * fromBits32(op2); // exact
-    const s = p + c;
-    const bb = s - p;
-    const err = p - (s - bb) + (c - bb); // exact: s + err = p + c
-    let odd = s;
-    if (err !== 0) {
-      // Round to odd: if s has an even last bit, step one ulp toward the exact value.
-      d64[0] = s;
-      const lo = d64w[0];
-      if ((lo & 1) === 0) {
-        const away = (err > 0) === (s > 0);
-        if (away) d64w[0] = lo + 1;
-        else if (lo !== 0) d64w[0] = lo - 1;
-        else {
-          d64w[0] = 0xffffffff;
-          d64w[1] = d64w[1] - 1;
-        }
-        odd = d64[0];
-      }
-    }
-    const rf = Math.fround(odd);
-    if (fastResultOk(rf) && (rf !== 0 || (s === 0 && err === 0))) {
-      if (err !== 0 || rf !== odd) env.fpscr = (env.fpscr | FPSCR_IXC) >>> 0;
-      return toBits32(rf);
-    }
-  }
+  scBits[0] = addend;
+  scBits[1] = op1;
+  scBits[2] = op2;
+  if (mulAddInto32(env, sc, 3, 0, 1, 2, false, false)) return scBits[3];
   return small(sf.mulAdd(SINGLE, env, big(addend), big(op1), big(op2)));
 }
 

@@ -1,0 +1,114 @@
+/**
+ * Regenerates fpu-unicorn-vectors.ts: FP instructions executed by Unicorn Engine 2 (Cortex-M7 model,
+ * through the oracle package's binding) on operands biased to the FP edges, with random FPSCR modes.
+ * The vectors make fpu-unicorn.test.ts an independent, toolchain-free check of bit-exact results and
+ * flags. Memory instructions are left out (the oracle covers them). Dev-time only (Node, libunicorn2):
+ *   node --import tsx packages/core/test/fpu-unicorn-gen.ts
+ *
+ * Registers not named by a vector hold a fixed filler (fpuFiller below), so a vector lists only the
+ * operand words it sets and the words that differ afterwards.
+ */
+import { writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Unicorn, SNAP_FPSCR, SNAP_S0, SNAP_XPSR } from '../../oracle/src/unicorn.js';
+import { UC_ARM_REG } from '../../oracle/src/unicorn-consts.js';
+import { Rng } from '../../oracle/src/generate/rng.js';
+import { interestingFloat32Bits, interestingFloat64Bits, randomFpscr } from '../../oracle/src/generate/fp-values.js';
+import { decodeFp } from '../src/fpu/index.js';
+import { fpuFiller, type FpuVector } from './fpu-unicorn-filler.js';
+
+/** Vectors per mnemonic: more for the rounding arithmetic, fewer for moves and selects. */
+function quota(mnemonic: string): number {
+  return /^v(add|sub|n?mul|div|sqrt|f?n?m[la][as]|fn?m[as]|cvt|rint)/.test(mnemonic) ? 14 : 4;
+}
+const rng = new Rng(0xf9f5);
+const uc = new Unicorn();
+const code = uc.map(0, 0x40000);
+const vectors: FpuVector[] = [];
+const perMnemonic = new Map<string, number>();
+let slot = 0;
+
+for (let attempt = 0; attempt < 3_000_000 && slot < 0xfff0; attempt++) {
+  const tops = [0xee, 0xee, 0xfe, 0xec];
+  const hw1 = (tops[rng.below(tops.length)] << 8) | rng.below(256);
+  const hw2 = ((rng.u32() & 0xf1ff) | 0x0a00) >>> 0;
+  const insn = decodeFp(hw1, hw2);
+  if (insn === null || /^v(ldr|str|ldm|stm|push|pop)/.test(insn.mnemonic)) continue;
+  const seen = perMnemonic.get(insn.mnemonic) ?? 0;
+  if (seen >= quota(insn.mnemonic)) continue;
+
+  // Operand words: the named registers (and the high words of doubles); core registers for transfers.
+  const words = new Set<number>();
+  for (const w of [insn.rd, insn.rn, insn.rm]) {
+    words.add(w);
+    if (w + 1 < 32) words.add(w + 1);
+  }
+  const s = new Uint32Array(32);
+  for (let i = 0; i < 32; i++) s[i] = fpuFiller(i);
+  const sIn: [number, number][] = [];
+  for (const w of [...words].sort((a, b) => a - b)) {
+    if ((w & 1) === 0 && w + 1 < 32 && rng.bit()) {
+      const [lo, hi] = interestingFloat64Bits(rng);
+      s[w] = lo;
+      s[w + 1] = hi;
+    } else {
+      s[w] = interestingFloat32Bits(rng);
+    }
+  }
+  for (const w of [...words].sort((a, b) => a - b)) sIn.push([w, s[w]]);
+  const r = new Uint32Array(16);
+  for (let i = 0; i < 16; i++) r[i] = (0x01010101 * i) >>> 0;
+  const rIn: [number, number][] = [];
+  for (const n of new Set([insn.rd, insn.ra])) {
+    if (n < 13 && (insn.readMask & (1 << n)) !== 0) {
+      r[n] = rng.bit() ? interestingFloat32Bits(rng) : rng.u32();
+      rIn.push([n, r[n]]);
+    }
+  }
+  const fpscr = randomFpscr(rng);
+  const apsr = (rng.below(16) << 28) >>> 0;
+
+  const at = slot++ * 4;
+  code.bytes.set([hw1 & 0xff, hw1 >>> 8, hw2 & 0xff, hw2 >>> 8], at);
+  for (let i = 0; i < 15; i++) uc.writeCore(i, r[i]);
+  for (let d = 0; d < 16; d++) uc.writeReg64(UC_ARM_REG.D0 + d, s[2 * d], s[2 * d + 1]);
+  uc.writeReg(UC_ARM_REG.FPSCR, fpscr);
+  uc.writeReg(UC_ARM_REG.APSR_NZCVQ, apsr);
+  if (uc.run(at, at + 4, 1, 0) !== 0) continue; // Unicorn refuses it: not a vector
+  const snap = uc.snapshot();
+  // Unicorn 2.0.1 sometimes resets FPSCR to its default (FPDSCR) on an FP instruction, as a new FP
+  // context does (ARMv7-M B1.4.6 with FPCCR.ASPEN and CONTROL.FPCA = 0): drop those vectors.
+  if ((snap[SNAP_FPSCR] & 0x07c00000) !== (fpscr & 0x07c00000)) continue;
+  const sOut: [number, number][] = [];
+  for (let i = 0; i < 32; i++) if (snap[SNAP_S0 + i] !== s[i]) sOut.push([i, snap[SNAP_S0 + i]]);
+  const rOut: [number, number][] = [];
+  for (let i = 0; i < 13; i++) if (snap[i] !== r[i]) rOut.push([i, snap[i]]);
+  vectors.push({
+    hw1,
+    hw2,
+    mnemonic: insn.mnemonic,
+    fpscr,
+    apsr,
+    sIn,
+    rIn,
+    fpscrOut: snap[SNAP_FPSCR] >>> 0,
+    nzcvOut: snap[SNAP_XPSR] >>> 28,
+    sOut,
+    rOut,
+  });
+  perMnemonic.set(insn.mnemonic, seen + 1);
+}
+uc.close();
+
+const here = dirname(fileURLToPath(import.meta.url));
+const hex = (n: number) => '0x' + (n >>> 0).toString(16);
+const pairs = (p: [number, number][]) => '[' + p.map(([i, v]) => `[${i},${hex(v)}]`).join(',') + ']';
+const lines = vectors.map(
+  (v) => `  {hw1:${hex(v.hw1)},hw2:${hex(v.hw2)},mnemonic:'${v.mnemonic}',fpscr:${hex(v.fpscr)},apsr:${hex(v.apsr)},sIn:${pairs(v.sIn)},rIn:${pairs(v.rIn)},fpscrOut:${hex(v.fpscrOut)},nzcvOut:${v.nzcvOut},sOut:${pairs(v.sOut)},rOut:${pairs(v.rOut)}},`,
+);
+writeFileSync(
+  join(here, 'fpu-unicorn-vectors.ts'),
+  `// Generated by fpu-unicorn-gen.ts with Unicorn ${Unicorn.version()} (Cortex-M7). Do not edit.\nimport type { FpuVector } from './fpu-unicorn-filler.js';\n\nexport const FPU_UNICORN_VECTORS: FpuVector[] = [\n${lines.join('\n')}\n];\n`,
+);
+console.log(`wrote ${vectors.length} vectors for ${perMnemonic.size} mnemonics`);
