@@ -44,8 +44,8 @@ describe('integer operand stages through the decoder', () => {
 
   it('post-indexed loads on one pointer issue back to back: 1 cycle each (JNK)', () => {
     expect(perInsn('ldr r2, [r0], #4', { 0: 0x2000_0000 })).toBe(1);
-    // Without writeback the loaded value is the next address: 3 cycles (QUIN data-to-address).
-    expect(perInsn('ldr r0, [r0]', { 0: 0x2000_0000 })).toBe(3);
+    // The loaded value (r2), unlike the updated base, still has the load latency: into a MUL, 2.
+    expect(perInsn('ldr r2, [r0], #4\nmul r3, r2, r2', { 0: 0x2000_0000 })).toBe(2);
   });
 
   it('SUBS three cycles ahead of BNE: the loop exit costs 6, not 8 (JNK flag forwarding)', () => {

@@ -14,6 +14,7 @@
  */
 import { FPSCR_IXC, FPSCR_RMODE_MASK, Rounding, type FpEnv } from './fpscr.js';
 import * as sf from './softfloat.js';
+import { maxMinValues, roundIntegral } from './single.js';
 
 const DOUBLE = sf.DOUBLE;
 const MIN_NORMAL = 2.2250738585072014e-308; // 2^-1022
@@ -155,18 +156,30 @@ export function compare64(env: FpEnv, aLo: number, aHi: number, bLo: number, bHi
 }
 
 export function maxMinNumBits(env: FpEnv, aLo: number, aHi: number, bLo: number, bHi: number, isMax: boolean): void {
+  if (isFastOperand64(aHi, aLo) && isFastOperand64(bHi, bLo)) {
+    const x = value(aLo, aHi);
+    setResult(maxMinValues(x, value(bLo, bHi), isMax));
+    return;
+  }
   setBig(sf.maxMinNum(DOUBLE, env, big64(aLo, aHi), big64(bLo, bHi), isMax));
 }
 
 export function roundIntBits(env: FpEnv, aLo: number, aHi: number, rmode: Rounding, exact: boolean): void {
+  if (isFastOperand64(aHi, aLo)) {
+    const x = value(aLo, aHi);
+    const r = roundIntegral(x, rmode); // exact: integral doubles at this magnitude are representable
+    if (exact && r !== x) env.fpscr = (env.fpscr | FPSCR_IXC) >>> 0;
+    setResult(r);
+    return;
+  }
   setBig(sf.roundInt(DOUBLE, env, big64(aLo, aHi), rmode, exact));
 }
 
 /** FPToFixed from a double to a 32-bit register value (see single.ts toFixed32). */
 export function toFixed64(env: FpEnv, aLo: number, aHi: number, width: number, fracBits: number, unsigned: boolean, rmode: Rounding): number {
-  if (width === 32 && rmode === Rounding.Zero && isFastOperand64(aHi, aLo)) {
+  if (width === 32 && isFastOperand64(aHi, aLo)) {
     const v = value(aLo, aHi) * 2 ** fracBits; // exact unless it overflows, which the range check catches
-    const t = Math.trunc(v);
+    const t = roundIntegral(v, rmode);
     const inRange = unsigned ? t >= 0 && t <= 0xffffffff : t >= -0x80000000 && t <= 0x7fffffff;
     if (inRange) {
       if (t !== v) env.fpscr = (env.fpscr | FPSCR_IXC) >>> 0;

@@ -213,16 +213,61 @@ export function compare32(env: FpEnv, a: number, b: number, quietNaNExc: boolean
   return sf.compare(SINGLE, env, big(a), big(b), quietNaNExc);
 }
 
+/**
+ * FPMaxNum/FPMinNum fast path for two normal-or-zero operands: no rounding and no flags; equal zeros
+ * give +0 for max and -0 for min when the signs differ (FPMax/FPMin zero rule).
+ */
+export function maxMinValues(x: number, y: number, isMax: boolean): number {
+  if (x === y) {
+    if (x !== 0) return x;
+    const xNeg = 1 / x < 0;
+    const yNeg = 1 / y < 0;
+    return (isMax ? xNeg && yNeg : xNeg || yNeg) ? -0 : 0;
+  }
+  return isMax === x > y ? x : y;
+}
+
 export function maxNum32(env: FpEnv, a: number, b: number): number {
+  if (isFastOperand32(a) && isFastOperand32(b)) return toBits32(maxMinValues(fromBits32(a), fromBits32(b), true));
   return small(sf.maxMinNum(SINGLE, env, big(a), big(b), true));
 }
 
 export function minNum32(env: FpEnv, a: number, b: number): number {
+  if (isFastOperand32(a) && isFastOperand32(b)) return toBits32(maxMinValues(fromBits32(a), fromBits32(b), false));
   return small(sf.maxMinNum(SINGLE, env, big(a), big(b), false));
+}
+
+/**
+ * The integral value of a double with a rounding mode, exactly (FPRoundInt's integer on values):
+ * floor, ceil and trunc are exact, and the ties are decided on the exact fraction m - floor(m).
+ * A zero result keeps the sign of v.
+ */
+export function roundIntegral(v: number, rmode: Rounding): number {
+  switch (rmode) {
+    case Rounding.PlusInf:
+      return Math.ceil(v);
+    case Rounding.MinusInf:
+      return Math.floor(v);
+    case Rounding.Zero:
+      return Math.trunc(v);
+    default: {
+      const m = Math.abs(v);
+      const f = Math.floor(m);
+      const d = m - f;
+      const r = d > 0.5 || (d === 0.5 && (rmode === Rounding.TieAway || f % 2 === 1)) ? f + 1 : f;
+      return v < 0 || (v === 0 && 1 / v < 0) ? -r : r;
+    }
+  }
 }
 
 /** FPRoundInt (VRINT*). */
 export function roundInt32(env: FpEnv, a: number, rmode: Rounding, exact: boolean): number {
+  if (isFastOperand32(a)) {
+    const x = fromBits32(a);
+    const r = roundIntegral(x, rmode);
+    if (exact && r !== x) env.fpscr = (env.fpscr | FPSCR_IXC) >>> 0;
+    return toBits32(r);
+  }
   return small(sf.roundInt(SINGLE, env, big(a), rmode, exact));
 }
 
@@ -231,11 +276,9 @@ export function roundInt32(env: FpEnv, a: number, rmode: Rounding, exact: boolea
  * bits (the saturated integer sign- or zero-extended to 32 bits).
  */
 export function toFixed32(env: FpEnv, a: number, width: number, fracBits: number, unsigned: boolean, rmode: Rounding): number {
-  if (width === 32 && isFastOperand32(a) && (rmode === Rounding.Zero || rmode === Rounding.TieEven)) {
+  if (width === 32 && isFastOperand32(a)) {
     const v = fromBits32(a) * 2 ** fracBits; // exact: a power-of-two scale of a normal single
-    let t = rmode === Rounding.Zero ? Math.trunc(v) : Math.round(v);
-    // Math.round rounds ties up; nearest-even wants the even neighbour.
-    if (rmode === Rounding.TieEven && t - v === 0.5 && t % 2 !== 0) t -= 1;
+    const t = roundIntegral(v, rmode);
     const inRange = unsigned ? t >= 0 && t <= 0xffffffff : t >= -0x80000000 && t <= 0x7fffffff;
     if (inRange) {
       if (t !== v) env.fpscr = (env.fpscr | FPSCR_IXC) >>> 0;
