@@ -85,11 +85,14 @@ export function formatComparison(results: readonly BenchResult[]): string {
   if (results.length < 2) return '';
   const base = results[0].callback.cycles.median || 1;
   const width = Math.max(12, ...results.map((r) => r.file.length));
-  const lines = [`${'image'.padEnd(width)}  ${'median cycles'.padStart(13)}  ${'ratio'.padStart(6)}  ${'p99'.padStart(10)}  ${'CPU load'.padStart(8)}  top stall`];
+  const lines = [`${'image'.padEnd(width)}  ${'median cycles'.padStart(13)}  ${'ratio'.padStart(6)}  ${'p99'.padStart(10)}  ${'CPU load'.padStart(8)}  largest stall / memory stall by region`];
   for (const r of results) {
     const stalls = Object.entries(r.byCause).filter(([k]) => k !== 'issue' && k !== 'sleep').sort((a, b) => b[1] - a[1]);
-    const worstRegion = Object.entries(r.byRegion).sort((a, b) => b[1].dataStall + b[1].fetchStall - (a[1].dataStall + a[1].fetchStall))[0];
-    const why = stalls[0] && stalls[0][1] >= 1 ? `${stalls[0][0]}${worstRegion && worstRegion[1].dataStall + worstRegion[1].fetchStall >= 1 ? ` (${worstRegion[0]})` : ''}` : '-';
+    const memory = Object.entries(r.byRegion)
+      .map(([name, g]) => [name, g.dataStall + g.fetchStall] as const)
+      .filter(([, v]) => v >= 1)
+      .sort((a, b) => b[1] - a[1]);
+    const why = [stalls[0] && stalls[0][1] >= 1 ? `${stalls[0][0]} ${fmt(stalls[0][1])}` : '-', memory.length ? memory.slice(0, 2).map(([n, v]) => `${n} ${fmt(v)}`).join(', ') : '-'].join(' / ');
     lines.push(
       `${r.file.padEnd(width)}  ${fmt(r.callback.cycles.median).padStart(13)}  ${(r.callback.cycles.median / base).toFixed(2).padStart(6)}  ${fmt(r.callback.cycles.p99).padStart(10)}  ${pct(r.cpuLoad.median).padStart(8)}  ${why}`,
     );

@@ -21,6 +21,7 @@ import {
   Wm8731,
 } from '@seedsim/soc';
 import { IdealModel, M7Model, attachMpu, busTimingFromSoc, createTimingModel, type CycleSnapshot } from '@seedsim/timing';
+import { memoryAt } from '@seedsim/soc';
 import { APP_TYPES, detectAppType, type AppType, type AppTypeInfo } from './app-types.js';
 import { loadBootImage } from './boot.js';
 import { RuleLog, type RuleEvent } from './diagnostics.js';
@@ -207,6 +208,32 @@ export class DaisyBoard {
     }
 
     loadBootImage(this, this.appType.appType);
+    this.watchStack();
+  }
+
+  /**
+   * The stack starts at the initial MSP and grows down towards the static data linked below it in the
+   * same memory. Checked at every call and exception entry (one compare): SP below the end of that data
+   * means the stack is overwriting variables.
+   */
+  private watchStack(): void {
+    const top = this.state.r[13] >>> 0;
+    const memory = memoryAt((top - 1) >>> 0);
+    if (!memory) return;
+    let limit = memory.base;
+    let below = 'the start of ' + memory.name;
+    for (const s of this.image.sections) {
+      const end = s.address + s.size;
+      if (s.allocated && s.size > 0 && s.address >= memory.base && end <= top && end > limit) {
+        limit = end;
+        below = `the end of ${s.name}`;
+      }
+    }
+    this.profiler.stackLimit = limit;
+    this.profiler.onStackBelowLimit = (sp) => {
+      this.reportRule('stack-overflow', sp, true, `SP = ${hex(sp)} is below ${hex(limit)} (${below} in ${memory.name}): the stack has grown into the static data linked below it`);
+      this.profiler.stackLimit = Math.min(this.profiler.stackLimit, sp);
+    };
   }
 
   /** The CPU clock the firmware has configured (RCC clock tree). */

@@ -77,6 +77,11 @@ export class Profiler implements CycleModel {
     this.frameFn[0] = this.currentFn;
   }
 
+  /** Lowest address the stack may reach (end of the static data below it); 0 disables the check. */
+  stackLimit = 0;
+  /** Told when SP is found below `stackLimit` at a call or an exception entry. */
+  onStackBelowLimit: ((sp: number) => void) | null = null;
+
   /** Told of every CPU store (the board records which code last wrote each cache line). */
   onStore: ((addr: number) => void) | null = null;
 
@@ -186,7 +191,13 @@ export class Profiler implements CycleModel {
     return 0;
   }
 
+  private checkStack(): void {
+    const sp = this.state.r[13];
+    if (sp < this.stackLimit && this.onStackBelowLimit !== null) this.onStackBelowLimit(sp);
+  }
+
   private pushCall(returnAddress: number, indirect: boolean): void {
+    this.checkStack();
     const parentIsHandler = this.depth > 0 && this.frameKind[this.depth] === FRAME_EXCEPTION;
     const d = this.push(FRAME_CALL, this.idForAddress(this.state.r[15]));
     this.frameReturn[d] = returnAddress & ~1;
@@ -221,6 +232,7 @@ export class Profiler implements CycleModel {
 
   private resolveException(pc: number): void {
     this.pendingException = false;
+    this.checkStack();
     const d = this.depth;
     const fn = this.idForAddress(pc);
     this.frameFn[d] = fn;

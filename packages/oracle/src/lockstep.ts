@@ -1,11 +1,12 @@
 /**
  * The lock-step comparator: the same stream, initial registers and memory go to Unicorn and to the
  * core under test; both execute one instruction at a time and the register files (r0–r15, APSR
- * N Z C V Q GE, EPSR IT/T, s0–s31, FPSCR) and the scratch memory are compared after each step.
+ * N Z C V Q GE, EPSR IT/T, s0–s31, FPSCR) are compared after each step, the scratch memory after
+ * every step that may store and at the end of each block.
  *
- * Step granularity: Unicorn 2.0.1 executes an IT instruction and its whole conditional block as one
- * count=1 step (measured: see unicorn.ts `step`), so after an IT the core is stepped until its ITSTATE
- * is clear again (at most four more instructions) and the states are compared then.
+ * Step granularity: one instruction, except that an IT instruction and its conditional block run
+ * as one step in both engines (Unicorn's single steps are unreliable inside IT blocks,
+ * KNOWN-MISMATCHES.md #5); the states are compared after the block.
  */
 import type { CpuState } from '@seedsim/core';
 import { Rng } from './generate/rng.js';
@@ -260,7 +261,8 @@ export class Lockstep {
         if (unicornError !== undefined || coreError !== undefined || !this.sameRegisters(regs, state) || (checkMemory && !this.sameScratch())) {
           const items = block.items.slice(itemIndex, itemIndex + executed).filter((x) => !x.isData);
           const mismatch = this.describe(instructionsBefore, result.blocks, pc, items, regs, state, unicornError, coreError);
-          if ((this.beforeEpsr & EPSR_IT_MASK) !== 0 || item.template === 't16-it') {
+          if ((this.beforeEpsr & EPSR_IT_MASK) !== 0) {
+            // The step began inside an IT block: the reproducer needs the rest of it.
             for (let k = itemIndex + executed; k < block.items.length && k < itemIndex + executed + 5 && !block.items[k].isData; k++) {
               mismatch.following.push(block.items[k]);
             }
@@ -286,6 +288,10 @@ export class Lockstep {
       if (state.r[15] === block.end && !this.sameScratch()) {
         // Stores are checked as they happen; this end-of-block check catches anything else.
         result.mismatchCount++;
+        if (result.mismatches.length < this.maxReports) {
+          this.saveBefore(state);
+          result.mismatches.push(this.describe(result.instructions, result.blocks, block.end, [], uc.snapshot(), state, undefined, undefined));
+        }
         this.coreScratch.set(this.ucScratch.bytes);
       }
     }

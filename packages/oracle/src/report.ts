@@ -13,6 +13,7 @@ function row(name: string, before: number, unicorn: number, core: number): strin
 export function formatMismatch(m: Mismatch, ordinal: number, fp: boolean): string {
   const lines: string[] = [];
   lines.push(`MISMATCH #${ordinal} after ${m.index} instructions (block ${m.block}) at pc ${hex(m.pc)}`);
+  if (m.items.length === 0) lines.push('  (scratch memory differs at the end of the block, after instructions not marked as stores)');
   for (const item of m.items) {
     lines.push(`  ${hexEncoding(item).padEnd(10)} class ${item.group} (template ${item.template})`);
   }

@@ -258,8 +258,9 @@ export class Unicorn {
   }
 
   /**
-   * Executes one instruction at `pc`. Unicorn 2.0.1 counts an IT instruction together with the
-   * instructions of its block as one step (measured: ITETE EQ plus four ADDs retire in one call).
+   * Executes one instruction at `pc`. Not reliable at or inside IT blocks in 2.0.1 (measured: a
+   * step may retire the IT with part or all of its block, and may report a PC behind the
+   * instructions it executed): Lockstep runs IT blocks with {@link run} and an `until` instead.
    */
   step(pc: number): number {
     return this.run(pc, 0xffffffff, 1, 0);

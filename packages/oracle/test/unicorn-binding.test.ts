@@ -69,6 +69,17 @@ describe.skipIf(problem !== null)('Unicorn binding', () => {
     uc.close();
   });
 
+  it('d registers are the s register pairs: d1 = s3:s2 (A2.5.1), and VADD.F64 d0, d1, d1 (ee31 0b01) doubles it', () => {
+    const uc = engineWith(thumb(0xee31, 0x0b01));
+    uc.writeReg64(UC_ARM_REG.D0 + 1, 0x00000000, 0x3ff80000); // 1.5
+    let regs = uc.snapshot();
+    expect([regs[SNAP_S0 + 2], regs[SNAP_S0 + 3]]).toEqual([0x00000000, 0x3ff80000]);
+    uc.step(CODE);
+    regs = uc.snapshot();
+    expect([regs[SNAP_S0], regs[SNAP_S0 + 1]]).toEqual([0x00000000, 0x40080000]); // 3.0
+    uc.close();
+  });
+
   it('a fetch from unmapped memory returns UC_ERR_FETCH_UNMAPPED with its text', () => {
     const uc = new Unicorn();
     const err = uc.step(0x3000_0000);

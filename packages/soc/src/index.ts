@@ -1,3 +1,4 @@
+export * from './memory-map.js';
 export * from './memory-device.js';
 export * from './system-bus.js';
 export * from './unmodelled.js';

@@ -9,7 +9,6 @@
  */
 import type { Cpu } from '../cpu.js';
 import type { Insn } from '../decode/decoded.js';
-import { FaultKind } from '../exception-host.js';
 import { FPSCR_WRITABLE, Rounding, rmodeOf } from './fpscr.js';
 import * as s32 from './single.js';
 import * as d64 from './double.js';
@@ -80,9 +79,10 @@ export const enum MacOp {
 export function vmlaS(cpu: Cpu, i: Insn): void {
   cpu.fpEnter();
   const st = cpu.state;
+  const op = i.op;
+  if (s32.mulAccInto32(st, st.f32, i.rd, i.rn, i.rm, op >= MacOp.NegAdd, op === MacOp.Sub || op === MacOp.NegAdd)) return;
   const s = st.s;
   const product = s32.mul32(st, s[i.rn], s[i.rm]);
-  const op = i.op;
   const addend = op >= MacOp.NegAdd ? s[i.rd] ^ SIGN : s[i.rd];
   const p = op === MacOp.Sub || op === MacOp.NegAdd ? product ^ SIGN : product;
   s[i.rd] = s32.add32(st, addend >>> 0, p >>> 0);
@@ -445,9 +445,4 @@ export function vstm(cpu: Cpu, i: Insn): void {
   const s = cpu.state.s;
   for (let k = 0; k < words; k++, addr = (addr + 4) >>> 0) cpu.write32Aligned(addr, s[i.rd + k]);
   if (i.wback === 1) cpu.r[i.rn] = i.add === 1 ? base + bytes : base - bytes;
-}
-
-/** An FP encoding that is UNDEFINED on this FPU but only detectable at execution (kept for symmetry). */
-export function fpUndefined(cpu: Cpu): void {
-  cpu.fault(FaultKind.Undefined);
 }

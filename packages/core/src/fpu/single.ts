@@ -141,6 +141,29 @@ export function mulAddInto32(env: FpEnv, f: Float32Array, d: number, a: number, 
   return true;
 }
 
+/**
+ * f[d] = (negD ? -f[d] : f[d]) + (negP ? -p : p) with p = f[n]·f[m] rounded first: VMLA and family
+ * (not fused). Both roundings are fast-path roundings; flags are raised only when both succeed.
+ */
+export function mulAccInto32(env: FpEnv, f: Float32Array, d: number, n: number, m: number, negD: boolean, negP: boolean): boolean {
+  const x = f[n];
+  const y = f[m];
+  const c = negD ? -f[d] : f[d];
+  if (!nearest(env) || !isFastValue(x) || !isFastValue(y) || !isFastValue(c)) return false;
+  const exact = x * y; // exact
+  const pf = Math.fround(exact);
+  if (!fastResultOk(pf) || (pf === 0 && exact !== 0)) return false;
+  const p = negP ? -pf : pf;
+  const s = c + p;
+  const rf = Math.fround(s);
+  if (!fastResultOk(rf) || (rf === 0 && s !== 0)) return false;
+  const bb = s - c;
+  const err = c - (s - bb) + (p - bb);
+  if (pf !== exact || err !== 0 || rf !== s) env.fpscr = (env.fpscr | FPSCR_IXC) >>> 0;
+  f[d] = rf;
+  return true;
+}
+
 /** Scratch registers for the bit-pattern entry points: operands in 0..2, result in 3. */
 const sc = new Float32Array(4);
 const scBits = new Uint32Array(sc.buffer);
