@@ -1,5 +1,6 @@
 import { CliError, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
 import { runMap } from './commands/map.js';
+import { demangleText } from './demangle.js';
 
 const HELP = `Usage: seedsim <command> [options] app.elf …
 
@@ -22,11 +23,16 @@ const commands: Record<string, () => Promise<Command>> = {
   bench: async () => (await import('./commands/bench.js')).runBench,
 };
 
+/** C++ names are demangled in text output; JSON (which starts with '{') keeps the linker's names. */
+function demangleUnlessJson(text: string): string {
+  return text.startsWith('{') ? text : demangleText(text);
+}
+
 /** Entry point: returns the exit status. Output goes through `out` (stdout) and `err` (stderr). */
 export async function main(
   argv: string[],
-  out: (text: string) => void = (t) => process.stdout.write(t),
-  err: (text: string) => void = (t) => process.stderr.write(t),
+  out: (text: string) => void = (t) => process.stdout.write(demangleUnlessJson(t)),
+  err: (text: string) => void = (t) => process.stderr.write(demangleUnlessJson(t)),
 ): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {

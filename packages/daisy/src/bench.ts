@@ -118,11 +118,12 @@ export function benchImage(image: ElfImage, options: BenchOptions = {}): BenchRe
     if (outcome.reason !== 'budget') throw new BenchError(`${image.name}: the firmware stopped while measuring: ${outcome.message}`, outcome);
     if (board.clock.cycles - windowStart > measureBudget) throw new BenchError(`${image.name}: audio interrupts stopped arriving (${isrList.length} of ${blocksWanted} blocks)`, null);
   }
-  const windowCycles = board.clock.cycles - windowStart;
   const after = board.timingSnapshot();
   const blocks = isrList.length;
-  const blockRateHz = blocks / (windowCycles / board.cpuHz);
-  const blockFrames = Math.max(1, Math.round(sampleRateHz / blockRateHz));
+  // Frames per block from the audio DMA stream's transfer count (half of a circular stereo buffer);
+  // the interrupt rate then follows from the SAI frame rate the clock tree produces.
+  const blockFrames = blockFramesGuess(board, irq);
+  const blockRateHz = sampleRateHz / blockFrames;
 
   const perBlock = (x: number) => x / blocks;
   const byCause: Record<string, number> = {};

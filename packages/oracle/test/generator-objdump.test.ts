@@ -125,6 +125,8 @@ describe.skipIf(!haveObjdump)('generated encodings against GNU objdump', () => {
   });
 });
 
-describe.runIf(!haveObjdump)('generated encodings against GNU objdump', () => {
-  it.skip('arm-none-eabi-objdump is not installed: the independent disassembly check is skipped', () => {});
-});
+if (!haveObjdump) {
+  describe('generated encodings against GNU objdump', () => {
+    it.skip('arm-none-eabi-objdump is not installed: the independent disassembly check is skipped', () => {});
+  });
+}

@@ -62,6 +62,8 @@ describe.skipIf(problem !== null)('lock-step oracle, FP streams', () => {
   });
 });
 
-describe.runIf(problem !== null)('lock-step oracle, FP streams', () => {
-  it.skip(`skipped: ${problem}`, () => {});
-});
+if (problem !== null) {
+  describe('lock-step oracle, FP streams', () => {
+    it.skip(`skipped: ${problem}`, () => {});
+  });
+}

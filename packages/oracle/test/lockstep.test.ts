@@ -105,6 +105,8 @@ describe.skipIf(problem !== null)('lock-step oracle', () => {
   });
 });
 
-describe.runIf(problem !== null)('lock-step oracle', () => {
-  it.skip(`skipped: ${problem}`, () => {});
-});
+if (problem !== null) {
+  describe('lock-step oracle', () => {
+    it.skip(`skipped: ${problem}`, () => {});
+  });
+}

@@ -110,9 +110,11 @@ describe.skipIf(problem !== null)('Unicorn binding', () => {
   });
 });
 
-describe.runIf(problem !== null)('Unicorn binding', () => {
-  it.skip(`skipped: ${problem}`, () => {});
-});
+if (problem !== null) {
+  describe('Unicorn binding', () => {
+    it.skip(`skipped: ${problem}`, () => {});
+  });
+}
 
 // CI installs libunicorn2: there a missing library is a failure, not a skip.
 describe.runIf(problem !== null && process.env.CI !== undefined)('Unicorn in CI', () => {

@@ -77,6 +77,8 @@ describe.skipIf(!haveHeaders)('Unicorn enum table matches /usr/include/unicorn',
   });
 });
 
-describe.runIf(!haveHeaders)('Unicorn headers', () => {
-  it.skip('libunicorn-dev is not installed (/usr/include/unicorn missing): the enum table is not checked', () => {});
-});
+if (!haveHeaders) {
+  describe('Unicorn headers', () => {
+    it.skip('libunicorn-dev is not installed (/usr/include/unicorn missing): the enum table is not checked', () => {});
+  });
+}

@@ -43,7 +43,7 @@ export function classNames(fp: boolean): string[] {
   const templates = fp ? FP_TEMPLATES : INTEGER_TEMPLATES;
   const names = new Set<string>();
   for (const t of templates) names.add(t.group);
-  if (!fp) names.add(IT_GROUP);
+  names.add(IT_GROUP);
   for (const t of templates) names.add(t.name);
   return [...names];
 }
@@ -73,8 +73,8 @@ export class StreamGenerator {
     }
     this.itBody = (only === IT_GROUP ? kept : selected).filter((t) => t.itSafe);
     this.groupNames = [...this.groups.keys()];
-    // IT blocks are a class of their own in integer streams, with the other classes as bodies.
-    if (!options.fp && this.itBody.length > 0 && (only === undefined || only === IT_GROUP)) this.groupNames.push(IT_GROUP);
+    // IT blocks are a class of their own, with the other classes (FP ones in FP streams) as bodies.
+    if (this.itBody.length > 0 && (only === undefined || only === IT_GROUP)) this.groupNames.push(IT_GROUP);
     this.blockLength = options.blockLength ?? 24;
   }
 

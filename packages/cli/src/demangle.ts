@@ -1,0 +1,35 @@
+import { spawnSync } from 'node:child_process';
+
+const MANGLED = /\b_Z[A-Za-z0-9_]+/g;
+const TOOLS = ['arm-none-eabi-c++filt', 'c++filt'];
+let tool: string | null | undefined;
+
+function findTool(): string | null {
+  if (tool !== undefined) return tool;
+  tool = null;
+  for (const candidate of TOOLS) {
+    const probe = spawnSync(candidate, ['--version'], { encoding: 'utf8' });
+    if (probe.status === 0) {
+      tool = candidate;
+      break;
+    }
+  }
+  return tool;
+}
+
+/**
+ * Shows C++ names as people write them (`Callback(float const* const*, float**, unsigned int)` for
+ * `_Z8CallbackPKPKfPPfj`) in terminal output, using binutils' c++filt when it is installed; the
+ * text is returned unchanged otherwise. JSON output keeps the linker's names.
+ */
+export function demangleText(text: string): string {
+  const names = [...new Set(text.match(MANGLED) ?? [])];
+  if (names.length === 0) return text;
+  const filt = findTool();
+  if (!filt) return text;
+  const result = spawnSync(filt, [], { input: names.join('\n') + '\n', encoding: 'utf8' });
+  if (result.status !== 0) return text;
+  const demangled = result.stdout.split('\n');
+  const map = new Map(names.map((n, i) => [n, demangled[i] || n]));
+  return text.replace(MANGLED, (n) => map.get(n) ?? n);
+}
