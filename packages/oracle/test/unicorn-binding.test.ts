@@ -117,8 +117,10 @@ if (problem !== null) {
 }
 
 // CI installs libunicorn2: there a missing library is a failure, not a skip.
-describe.runIf(problem !== null && process.env.CI !== undefined)('Unicorn in CI', () => {
-  it('libunicorn.so.2 must load in CI', () => {
-    throw new Error(problem ?? '');
+if (problem !== null && process.env.CI !== undefined) {
+  describe('Unicorn in CI', () => {
+    it('libunicorn.so.2 must load in CI', () => {
+      throw new Error(problem ?? '');
+    });
   });
-});
+}

@@ -43,7 +43,7 @@ export const CAUSE_NAMES: readonly string[] = [
 export interface RegionCounters {
   /** Instructions retired whose PC is in the region. */
   instructions: number;
-  /** Cycles while code in the region ran (its instructions, plus exception entry/return and sleep that follow them). */
+  /** Cycles while code in the region ran (its instructions and the exception entries/returns between them; not sleep). */
   cycles: number;
   fetchStall: number;
   dataStall: number;

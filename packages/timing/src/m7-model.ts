@@ -136,6 +136,7 @@ export class M7Model implements CycleModel {
   private codeRegion = -1;
   private codeRegionSince = 0;
   private codeRegionInstructions = 0;
+  private codeRegionSleep = 0;
 
   constructor(options: M7ModelOptions = {}) {
     const defaults = defaultM7Params();
@@ -153,6 +154,7 @@ export class M7Model implements CycleModel {
     this.accounts.afterReset = () => {
       this.codeRegionSince = this.t;
       this.codeRegionInstructions = 0;
+      this.codeRegionSleep = 0;
     };
   }
 
@@ -177,12 +179,15 @@ export class M7Model implements CycleModel {
   /** Brings accounts.cyclesByRegion / instructionsByRegion up to date (accounts.snapshot() does it). */
   flushCodeRegion(): void {
     const a = this.accounts;
+    const sleep = a.byCause[Cause.Sleep];
     if (this.codeRegion >= 0) {
-      a.cyclesByRegion[this.codeRegion] += this.t - this.codeRegionSince;
+      // Sleep is not the region's work: it stays under the 'sleep' cause only.
+      a.cyclesByRegion[this.codeRegion] += this.t - this.codeRegionSince - (sleep - this.codeRegionSleep);
       a.instructionsByRegion[this.codeRegion] += a.instructions - this.codeRegionInstructions;
     }
     this.codeRegionSince = this.t;
     this.codeRegionInstructions = a.instructions;
+    this.codeRegionSleep = sleep;
   }
 
   dataAccess(addr: number, bytes: number, isWrite: boolean): void {

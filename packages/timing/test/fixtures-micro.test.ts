@@ -18,8 +18,8 @@ function measure(name: string): number[] {
   const manifest = JSON.parse(readFileSync(join(root, 'manifests', `${name}.json`), 'utf8'));
   const image = loadElf(new Uint8Array(readFileSync(join(root, 'build', `${name}.elf`))), name);
   const board = new DaisyBoard(image, { timing: 'm7' });
-  const done = image.symbols.get(manifest.results.done)!.value >>> 0;
-  const results = image.symbols.get(manifest.results.array)!.value >>> 0;
+  const done = image.symbols.get(manifest.results.done)!.address >>> 0;
+  const results = image.symbols.get(manifest.results.array)!.address >>> 0;
   for (let k = 0; k < 200 && board.bus.read32(done) !== manifest.results.doneValue; k++) {
     const out = board.run({ maxCycles: 1_000_000 });
     if (out.reason !== 'budget') throw new Error(`${name}: ${out.reason}: ${out.message}`);

@@ -111,6 +111,8 @@ describe('following the simulation clock', () => {
     const snap = m.snapshot();
     expect(snap.byCause['sleep']).toBe(5000);
     expect(snap.total).toBe(clock.cycles - 100);
+    // The region's cycles are its work, not the sleep.
+    expect(snap.byRegion['ITCM'].cycles).toBe(snap.total - 5000);
   });
 });
 

@@ -6,10 +6,9 @@
 import { InsnClass } from '@seedsim/core';
 import { insnItem, type StreamItem } from './item.js';
 import type { Template } from './template.js';
-import type { Rng } from './rng.js';
 import { BASE_LOW, INDEX_LOW, READABLE, READABLE_LOW, WRITABLE, WRITABLE_LOW } from './layout.js';
 import { forwardBranch } from './branch.js';
-import { pickExcept, randomRegList } from './fields.js';
+import { randomRegList } from './fields.js';
 
 const one = (enc: number, name: string, group: string, cls: InsnClass, writesMemory = false): StreamItem[] => [
   insnItem(enc, 2, name, group, cls, writesMemory),
@@ -196,9 +195,4 @@ export function itEncoding(firstcond: number, thenElse: boolean[]): number {
     mask |= bit << (3 - k);
   }
   return 0xbf00 | (firstcond << 4) | mask;
-}
-
-/** Registers a data-processing result may go to, for use by other modules. */
-export function writableExcept(rng: Rng, ...exclude: number[]): number {
-  return pickExcept(rng, WRITABLE, ...exclude);
 }
