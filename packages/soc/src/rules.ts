@@ -32,6 +32,14 @@ export const Rule = {
   DmaReadDirtyCache: 'dma-read-dirty-cache',
   /** Cache coherency (cache model): the CPU read a cached line that DMA has overwritten since it was filled. */
   CpuReadStaleCache: 'cpu-read-stale-cache',
+  /** An unaligned access to Device or Strongly-ordered memory (SDRAM with no MPU region is Device): UsageFault. */
+  UnalignedDeviceAccess: 'unaligned-device-access',
+  /** A CPU store to internal flash through the bus: flash is programmed through FLASH_CR, the store is lost. */
+  FlashWrite: 'flash-write',
+  /** FLASH_ACR.LATENCY too small for the AXI clock (RM0433 Table 17): flash reads return corrupt data. */
+  FlashWaitStates: 'flash-wait-states',
+  /** The stack pointer went below the end of the static data linked under the stack (the board checks it). */
+  StackOverflow: 'stack-overflow',
 } as const;
 
 export type RuleName = (typeof Rule)[keyof typeof Rule];
@@ -51,4 +59,8 @@ export const RULE_EXPLANATIONS: Readonly<Record<RuleName, string>> = {
   'dma-bus-error': 'DMA transfer ended in a bus error (TEIF set, stream disabled)',
   'dma-read-dirty-cache': 'DMA read memory whose newest data is still dirty in the D-cache (clean before starting DMA)',
   'cpu-read-stale-cache': 'CPU read a cached copy of memory that DMA has since overwritten (invalidate after DMA)',
+  'unaligned-device-access': 'unaligned access to Device memory, e.g. SDRAM without its MPU region (UsageFault)',
+  'flash-write': 'CPU store to internal flash through the bus (ignored: flash is programmed through FLASH_CR)',
+  'flash-wait-states': 'FLASH_ACR.LATENCY too small for the AXI clock (flash reads return corrupt data)',
+  'stack-overflow': 'the stack grew below the end of the static data linked under it (variables overwritten)',
 };

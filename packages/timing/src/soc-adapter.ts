@@ -46,7 +46,32 @@ export interface QspiSource {
   timeoutCycles: number;
 }
 
-/** Builds the bus timing configuration from the SoC's current state. */
+function sdramUsable(s: SdramSource | null): s is SdramSource {
+  // A controller half way through its init sequence can show partial fields: price it as plain AXI
+  // until every field the model needs is one the FMC can hold (RM0433 §22.9.3 SDCR/SDTR ranges).
+  return (
+    s !== null &&
+    s.usable &&
+    s.sdclkHz > 0 &&
+    s.casLatency >= 1 &&
+    s.casLatency <= 3 &&
+    (s.busWidthBits === 8 || s.busWidthBits === 16 || s.busWidthBits === 32) &&
+    (s.internalBanks === 2 || s.internalBanks === 4) &&
+    s.columnBits >= 8 &&
+    s.columnBits <= 11 &&
+    s.rowBits >= 11 &&
+    s.rowBits <= 13
+  );
+}
+
+function qspiUsable(q: QspiSource | null): q is QspiSource {
+  return q !== null && q.mapped && q.qspiHz > 0 && (q.dataLines === 1 || q.dataLines === 2 || q.dataLines === 4);
+}
+
+/**
+ * Builds the bus timing configuration from the SoC's current state. An SDRAM or QUADSPI setup the model
+ * cannot price yet (not initialised, not memory-mapped, fields out of range) gives null for that part.
+ */
 export function busTimingFromSoc(clocks: ClockSource, flashWaitStates: number, sdram: SdramSource | null, qspi: QspiSource | null): BusTimingConfig {
   return {
     cpuHz: clocks.cpu,
@@ -54,8 +79,7 @@ export function busTimingFromSoc(clocks: ClockSource, flashWaitStates: number, s
     ahbHz: clocks.hclk,
     apbHz: clocks.pclk1,
     flashWaitStates,
-    sdram:
-      sdram && sdram.usable && sdram.sdclkHz > 0
+    sdram: sdramUsable(sdram)
         ? {
             sdclkHz: sdram.sdclkHz,
             casLatency: sdram.casLatency,
@@ -70,8 +94,7 @@ export function busTimingFromSoc(clocks: ClockSource, flashWaitStates: number, s
             refreshCount: sdram.refreshCount,
           }
         : null,
-    qspi:
-      qspi && qspi.mapped && qspi.qspiHz > 0 && qspi.dataLines > 0
+    qspi: qspiUsable(qspi)
         ? {
             clockHz: qspi.qspiHz,
             instructionLines: qspi.instructionLines,

@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { DaisyBoard, WavRecorder, encodeWav24, formatRuleEvent, type RunOutcome } from '@seedsim/daisy';
+import { RULE_EXPLANATIONS } from '@seedsim/soc';
 import { readElf } from '../files.js';
 import { parseCommandArgs } from '../options.js';
 import { BOARD_OPTION_HELP, BOARD_OPTION_SPEC, boardOptions } from '../board-options.js';
@@ -24,6 +25,11 @@ ${BOARD_OPTION_HELP}
 
 Exit status: 0 the budget ran out (or the firmware slept for good) with no rule fired; 1 a rule fired,
 or the firmware faulted, locked up, hit a BKPT or reset; 2 bad usage.
+
+Rules:
+${Object.entries(RULE_EXPLANATIONS)
+  .map(([name, text]) => `  ${name.padEnd(25)} ${text}`)
+  .join('\n')}
 `;
 
 function positiveNumber(name: string, value: unknown): number | undefined {
