@@ -32,6 +32,7 @@ function agrees(measured: number, published: number): boolean {
 describe('DWT-measured microbenchmarks agree with published Cortex-M7 figures', () => {
   const cases: [fixture: string, index: number, what: string, published: number, source: string][] = [
     ['micro-load-use', 1, '64 dependent LDR r3,[r3] in DTCM', 64 * 3, 'QUIN: data-to-address dependency 3 cycles per load'],
+    ['micro-load-use', 2, '64 dependent LDR on a warm AXI SRAM line', 64 * 3, 'QUIN: as in DTCM, a D-cache hit is TCM-like'],
     ['micro-load-use', 3, '64 × (LDR; ADD using it)', 64, 'JNK: a word load feeds the late ALU the next cycle, the pair costs 1'],
     ['micro-load-use', 4, '64 × (LDR; MUL using it)', 128, 'JNK/LLVM-MUT: MUL cannot use an LDR result from the previous cycle, +1'],
     ['micro-load-use', 5, '64 × two independent LDRs on different DTCM banks', 64, 'JNK: loads to different banks dual-issue'],
