@@ -6,11 +6,16 @@ cd "$(dirname "$0")/.."
 results=$(mktemp -t seedsim-vitest-XXXXXX.json)
 status=0
 
+echo "== typecheck (tsc --noEmit)"
+typecheck=0
+npx tsc --noEmit -p tsconfig.json || { status=1; typecheck=1; }
+
 npx vitest run --reporter=default --reporter=json --outputFile="$results" || status=1
 
 passed=$(node -e "const r=require('$results');console.log(r.numPassedTests??0)" 2>/dev/null || echo 0)
 failed=$(node -e "const r=require('$results');console.log((r.numFailedTests??0)+(r.numRuntimeErrorTestSuites??0))" 2>/dev/null || echo 1)
 rm -f "$results"
+if [ "$typecheck" = 0 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 
 oracle_failed=0
 if node -e "require('koffi').load('libunicorn.so.2')" >/dev/null 2>&1; then
