@@ -179,7 +179,7 @@ export function benchImage(image: ElfImage, options: BenchOptions = {}): BenchRe
 function isrHandlerMatches(board: DaisyBoard, irq: number, address: number): boolean {
   const vtor = board.exceptions.vtor;
   const handler = board.bus.peek(vtor + 4 * (irq + EXCEPTION_IRQ_BASE), 4) & ~1;
-  return handler === address;
+  return handler >>> 0 === address >>> 0;
 }
 
 /** Frames per block from the audio stream's transfer count (half a circular buffer of stereo words), else 48. */

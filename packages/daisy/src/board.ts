@@ -303,7 +303,7 @@ export class DaisyBoard {
   /** The function the vector table names for an exception number. */
   private handlerName(exceptionNumber: number): string {
     const vector = this.bus.peek((this.exceptions.vtor + 4 * exceptionNumber) >>> 0, 4);
-    return this.image.symbols.describe(vector & ~1).split('+')[0];
+    return this.image.symbols.describe((vector & ~1) >>> 0).split('+')[0];
   }
 
   private reportUnmodelled(device: string, offset: number, isWrite: boolean, value: number): void {

@@ -104,7 +104,7 @@ export class Profiler implements CycleModel {
         // A branch to the first instruction of another function is a tail call (B.W f in place of BL f; BX LR).
         const target = this.state.r[15];
         if (this.depth > 0 && this.frameKind[this.depth] === FRAME_CALL && this.functionStarts.has(target)) this.tailCall(target);
-      } else if (this.depth > 0 && this.frameKind[this.depth] === FRAME_CALL && (this.state.r[15] & ~1) === this.frameReturn[this.depth]) {
+      } else if (this.depth > 0 && this.frameKind[this.depth] === FRAME_CALL && ((this.state.r[15] & ~1) >>> 0) === this.frameReturn[this.depth]) {
         this.pop();
       }
     }
@@ -200,7 +200,7 @@ export class Profiler implements CycleModel {
     this.checkStack();
     const parentIsHandler = this.depth > 0 && this.frameKind[this.depth] === FRAME_EXCEPTION;
     const d = this.push(FRAME_CALL, this.idForAddress(this.state.r[15]));
-    this.frameReturn[d] = returnAddress & ~1;
+    this.frameReturn[d] = (returnAddress & ~1) >>> 0;
     this.frameException[d] = 0;
     const indirectInHandler = indirect && this.insideException();
     this.frameTag[d] = (indirectInHandler ? TAG_INDIRECT_IN_HANDLER : 0) | (parentIsHandler ? TAG_HANDLER_CHILD : 0);
@@ -309,7 +309,7 @@ export class Profiler implements CycleModel {
   }
 
   private idForAddress(address: number): number {
-    return this.idForSymbol(this.symbols.lookup(address & ~1));
+    return this.idForSymbol(this.symbols.lookup((address & ~1) >>> 0));
   }
 
   private idForSymbol(symbol: ElfSymbol | undefined): number {

@@ -34,11 +34,16 @@ describe('placement variants rank as the memory system predicts', () => {
     expect(sdram.byRegion.SDRAM.dataStall - base.byRegion.SDRAM.dataStall).toBeGreaterThan(0.5 * extra);
   });
 
-  it('code executed from QSPI is slower, with its misses visible as QSPI fetch stalls', () => {
+  it('code executed from QSPI costs only its I-cache misses once the hot code fits the 16 KB I-cache', () => {
+    // AN4891 §2.5.3: with the cache on, executing in place from QSPI performs close to internal memory;
+    // the remaining cost is the line fills on misses, reported under the QSPI region.
     const qspi = bench('audio-qspi');
-    expect(qspi.callback.cycles.median).toBeGreaterThan(median('audio-o2'));
+    const base = bench('audio-o2');
+    expect(qspi.callback.symbol).toBe('AudioCallback');
+    expect(qspi.callback.cycles.median).toBeGreaterThanOrEqual(base.callback.cycles.median);
+    expect(qspi.callback.cycles.median).toBeLessThan(base.callback.cycles.median * 1.05);
     expect(qspi.byRegion.QSPI.fetchStall).toBeGreaterThan(0);
-    expect(qspi.byRegion.QSPI.icacheHitRate).not.toBeNull();
+    expect(qspi.byRegion.QSPI.icacheHitRate).toBeGreaterThan(0.99);
   });
 
   it('-Os trades speed for size: fewer bytes of flash, more cycles', () => {

@@ -87,6 +87,7 @@ export class SymbolTable {
 
   /** The function or object containing `address`, or undefined. */
   lookup(address: number): ElfSymbol | undefined {
+    address >>>= 0; // callers may pass the result of a bitwise operation, which is signed
     const starts = this.starts;
     let lo = 0;
     let hi = starts.length - 1;
@@ -110,6 +111,7 @@ export class SymbolTable {
 
   /** `name+0x12` for an address inside a symbol, else the hex address. */
   describe(address: number): string {
+    address >>>= 0;
     const s = this.lookup(address);
     if (!s) return `0x${(address >>> 0).toString(16).padStart(8, '0')}`;
     const offset = address - s.address;
