@@ -37,20 +37,11 @@ interface SeedsimCpu {
 }
 type SeedsimCpuClass = new (options: { bus: Bus; state?: CpuState }) => SeedsimCpu;
 
-/**
- * Finds the core's Cpu class: exported from @seedsim/core once the core is complete; until its index
- * exports it, from the core's cpu.ts directly. Throws a clear error when there is no core yet.
- */
+/** The core's Cpu class, as @seedsim/core exports it. */
 export async function loadSeedsimCpu(): Promise<SeedsimCpuClass> {
   const pkg = (await import('@seedsim/core')) as Record<string, unknown>;
-  if (typeof pkg.Cpu === 'function') return pkg.Cpu as SeedsimCpuClass;
-  try {
-    const direct = (await import('../../core/src/cpu.js' as string)) as Record<string, unknown>;
-    if (typeof direct.Cpu === 'function') return direct.Cpu as SeedsimCpuClass;
-  } catch (error) {
-    throw new Error(`the seedsim core cannot be loaded (packages/core/src/cpu.ts): ${error instanceof Error ? error.message : String(error)}`);
-  }
-  throw new Error('the seedsim core exports no Cpu class yet');
+  if (typeof pkg.Cpu !== 'function') throw new Error('@seedsim/core exports no Cpu class');
+  return pkg.Cpu as SeedsimCpuClass;
 }
 
 /** A factory that builds the seedsim core over the oracle's memory ranges. */

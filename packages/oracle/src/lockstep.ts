@@ -126,7 +126,7 @@ export interface LockstepResult {
   mismatchCount: number;
   mismatches: Mismatch[];
   blocks: number;
-  /** Steps where both engines refused the instruction (a generator escape, not a core bug). */
+  /** Steps where both engines refused the instruction or left the stream together (generator escapes, not core bugs). */
   bothFaulted: number;
   /** The first few of those: instructions, Unicorn's error, the core's. */
   faultSamples: string[];
@@ -236,11 +236,13 @@ export class Lockstep {
       this.loadState(block);
       let guard = 0;
       while (state.r[15] !== block.end && result.instructions < count) {
-        if (++guard > 4 * block.items.length + 16) throw new Error(`block ${result.blocks} does not reach its end (pc 0x${state.r[15].toString(16)}): generator bug`);
         const pc = state.r[15];
         const itemIndex = byAddress.get(pc);
-        if (itemIndex === undefined) {
-          throw new Error(`the core is at 0x${pc.toString(16)}, not at an instruction of block ${result.blocks}`);
+        if (itemIndex === undefined || ++guard > 4 * block.items.length + 16) {
+          // Both engines agree but left the stream (or loop in it): a generator escape, not a core bug.
+          result.bothFaulted++;
+          if (result.faultSamples.length < 5) result.faultSamples.push(`block ${result.blocks}: both engines left the stream at pc 0x${pc.toString(16)}`);
+          break;
         }
         const { ucErr, regs, executed, coreError } = this.stepBoth(pc, itBlockEnd(block, itemIndex));
         const item = block.items[itemIndex];

@@ -139,7 +139,7 @@ async function main(): Promise<void> {
     process.stdout.write(`filtered: ${n} x known Unicorn divergence: ${name} (see packages/oracle/KNOWN-MISMATCHES.md)\n`);
   }
   if (result.bothFaulted > 0) {
-    process.stdout.write(`note: ${result.bothFaulted} steps where both engines faulted (the stream was abandoned there), e.g.\n`);
+    process.stdout.write(`note: ${result.bothFaulted} steps where both engines faulted or left the stream together (a generator escape, not a core mismatch; the stream was abandoned there), e.g.\n`);
     for (const sample of result.faultSamples) process.stdout.write(`  ${sample}\n`);
   }
   const seconds = (performance.now() - started) / 1000;
