@@ -10,30 +10,31 @@ export type AppType = 'BOOT_NONE' | 'BOOT_SRAM' | 'BOOT_QSPI';
 const K = 1024;
 const M = 1024 * 1024;
 
-const FLASH_REGIONS: LinkerRegion[] = [
-  { name: 'FLASH', origin: 0x0800_0000, length: 128 * K },
-  { name: 'DTCMRAM', origin: 0x2000_0000, length: 128 * K },
-  { name: 'SRAM', origin: 0x2400_0000, length: 512 * K },
-  { name: 'RAM_D2', origin: 0x3000_0000, length: 288 * K },
-  { name: 'RAM_D3', origin: 0x3800_0000, length: 64 * K },
-  { name: 'BACKUP_SRAM', origin: 0x3880_0000, length: 4 * K },
-  { name: 'ITCMRAM', origin: 0x0000_0000, length: 64 * K },
-  { name: 'SDRAM', origin: 0xC000_0000, length: 64 * M },
-  { name: 'QSPIFLASH', origin: 0x9000_0000, length: 8 * M },
-];
-
-const BOOT_REGIONS = (appBase: 'sram' | 'qspi'): LinkerRegion[] => [
-  { name: 'FLASH', origin: 0x0800_0000, length: 128 * K },
-  { name: 'DTCMRAM', origin: 0x2000_0000, length: 128 * K },
-  { name: 'SRAM', origin: 0x2400_0000, length: appBase === 'sram' ? 480 * K : 512 * K },
-  { name: 'RAM_D2_DMA', origin: 0x3000_0000, length: 32 * K },
-  { name: 'RAM_D2', origin: 0x3000_8000, length: 256 * K },
-  { name: 'RAM_D3', origin: 0x3800_0000, length: 64 * K },
-  { name: 'BACKUP_SRAM', origin: 0x3880_0000, length: 4 * K },
-  { name: 'ITCMRAM', origin: 0x0000_0000, length: 64 * K },
-  { name: 'SDRAM', origin: 0xC000_0000, length: 64 * M },
-  { name: 'QSPIFLASH', origin: 0x9004_0000, length: 7936 * K },
-];
+/**
+ * The regions of one layout. The three scripts differ only where the bootloader takes room: BOOT_SRAM
+ * leaves the top 32 KB of AXI SRAM to the bootloader, both boot layouts split D2 SRAM into a 32 KB DMA
+ * area and the rest, and both start the app at 0x90040000 after the bootloader's QSPI sectors.
+ */
+function daisyRegions(layout: 'flash' | 'sram' | 'qspi'): LinkerRegion[] {
+  const boot = layout !== 'flash';
+  const d2: LinkerRegion[] = boot
+    ? [
+        { name: 'RAM_D2_DMA', origin: 0x3000_0000, length: 32 * K },
+        { name: 'RAM_D2', origin: 0x3000_8000, length: 256 * K },
+      ]
+    : [{ name: 'RAM_D2', origin: 0x3000_0000, length: 288 * K }];
+  return [
+    { name: 'FLASH', origin: 0x0800_0000, length: 128 * K },
+    { name: 'DTCMRAM', origin: 0x2000_0000, length: 128 * K },
+    { name: 'SRAM', origin: 0x2400_0000, length: layout === 'sram' ? 480 * K : 512 * K },
+    ...d2,
+    { name: 'RAM_D3', origin: 0x3800_0000, length: 64 * K },
+    { name: 'BACKUP_SRAM', origin: 0x3880_0000, length: 4 * K },
+    { name: 'ITCMRAM', origin: 0x0000_0000, length: 64 * K },
+    { name: 'SDRAM', origin: 0xc000_0000, length: 64 * M },
+    boot ? { name: 'QSPIFLASH', origin: 0x9004_0000, length: 7936 * K } : { name: 'QSPIFLASH', origin: 0x9000_0000, length: 8 * M },
+  ];
+}
 
 export interface AppTypeInfo {
   appType: AppType;
@@ -44,9 +45,9 @@ export interface AppTypeInfo {
 }
 
 export const APP_TYPES: Record<AppType, AppTypeInfo> = {
-  BOOT_NONE: { appType: 'BOOT_NONE', vectorTable: 0x0800_0000, description: 'internal flash at 0x08000000, no bootloader', regions: FLASH_REGIONS },
-  BOOT_SRAM: { appType: 'BOOT_SRAM', vectorTable: 0x2400_0000, description: 'Daisy bootloader copies the image from QSPI to AXI SRAM at 0x24000000', regions: BOOT_REGIONS('sram') },
-  BOOT_QSPI: { appType: 'BOOT_QSPI', vectorTable: 0x9004_0000, description: 'Daisy bootloader jumps to code executed in place from QSPI at 0x90040000', regions: BOOT_REGIONS('qspi') },
+  BOOT_NONE: { appType: 'BOOT_NONE', vectorTable: 0x0800_0000, description: 'internal flash at 0x08000000, no bootloader', regions: daisyRegions('flash') },
+  BOOT_SRAM: { appType: 'BOOT_SRAM', vectorTable: 0x2400_0000, description: 'Daisy bootloader copies the image from QSPI to AXI SRAM at 0x24000000', regions: daisyRegions('sram') },
+  BOOT_QSPI: { appType: 'BOOT_QSPI', vectorTable: 0x9004_0000, description: 'Daisy bootloader jumps to code executed in place from QSPI at 0x90040000', regions: daisyRegions('qspi') },
 };
 
 /** Where the vector table (the .isr_vector section, else the lowest executable section) is linked. */
