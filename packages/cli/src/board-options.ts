@@ -11,13 +11,16 @@ export const BOARD_OPTION_SPEC: OptionSpec = {
   timing: { type: 'string' },
   input: { type: 'string' },
   sine: { type: 'string' },
+  analog: { type: 'string' },
 };
 
 export const BOARD_OPTION_HELP = `  --boot TYPE        BOOT_NONE | BOOT_SRAM | BOOT_QSPI (default: detected from the ELF)
   --revision REV     rev4 (AK4556, default) | seed1.1 (WM8731) | seed2-dfm (PCM3060)
   --timing MODEL     m7 (default: pipeline, caches, bus latencies) | ideal (1 cycle per instruction)
   --input FILE.wav   audio into the codec (default silence)
-  --sine HZ          a sine wave into the codec instead`;
+  --sine HZ          a sine wave into the codec instead
+  --analog PIN=V,…   voltages on analog pins (knobs, CV) as fractions of VREF+, e.g. PC4=0.25,PA6=1;
+                     'default=V' sets every other pin (default 0.5, mid-scale)`;
 
 export function boardOptions(values: Record<string, unknown>): BoardOptions {
   const options: BoardOptions = {};
@@ -50,6 +53,18 @@ export function boardOptions(values: Record<string, unknown>): BoardOptions {
     const hz = Number(values.sine);
     if (!(hz > 0 && hz < 24_000)) throw new CliError(`--sine: expected a frequency in Hz below 24000, got "${values.sine}"`);
     options.audioInput = new SineSource(hz);
+  }
+  if (values.analog !== undefined) {
+    const levels: Record<string, number> = {};
+    for (const item of String(values.analog).split(',')) {
+      const [pin, text] = item.split('=');
+      const level = Number(text);
+      if (!pin || text === undefined || !(level >= 0 && level <= 1)) throw new CliError(`--analog: expected PIN=LEVEL with LEVEL from 0 to 1, got "${item}"`);
+      if (pin.trim().toLowerCase() === 'default') options.analogDefault = level;
+      else if (!/^P[A-K]\d{1,2}(_C)?$/i.test(pin.trim())) throw new CliError(`--analog: "${pin}" is not a pin name (expected e.g. PC4)`);
+      else levels[pin.trim().toUpperCase()] = level;
+    }
+    options.analogInputs = levels;
   }
   return options;
 }

@@ -54,6 +54,12 @@ export interface TimingInfo {
   baseWriteMask?: number;
   /** TimingFlag bits. */
   flags?: number;
+  /**
+   * Index of the facts a timing model derived from this record (added by timing). Decoded records start
+   * at -1 and keep the index the model gives them on first retire; a record without the field is
+   * re-derived at every retire.
+   */
+  timingId?: number;
 }
 
 /** Bits of {@link TimingInfo.flags}. */

@@ -48,6 +48,12 @@ export interface BoardOptions {
   onSerial?: (text: string) => void;
   /** Stop at the first rule event (`--strict`). */
   strict?: boolean;
+  /**
+   * Voltages on analog pins (knobs, CV inputs) as fractions of VREF+, by pin name ('PC4': 0.25). Pins
+   * not listed read `analogDefault` (default 0.5, mid-scale).
+   */
+  analogInputs?: Readonly<Record<string, number>>;
+  analogDefault?: number;
   /** What a BKPT does: stop the run with a report (default) or HardFault as on a board without a debugger. */
   bkpt?: 'stop' | 'hardfault';
 }
@@ -196,6 +202,9 @@ export class DaisyBoard {
     // Seed 1.1's WM8731 codec answers on I2C2 at 0x1A (libdaisy-facts §8); the AK4556 and PCM3060 have no control bus.
     this.codec = this.revision === 'seed1.1' ? new Wm8731() : null;
     if (this.codec) this.system.i2c.I2C2.attach(this.codec);
+
+    if (options.analogDefault !== undefined) this.storage.analog.defaultLevel = options.analogDefault;
+    for (const [pin, level] of Object.entries(options.analogInputs ?? {})) this.storage.analog.set(pin, level);
 
     const sai = this.storage.sai1;
     if (options.audioInput) {

@@ -1,7 +1,15 @@
-import { InsnClass, Outcome, type CpuState, type CycleModel, type TimingInfo } from '@seedsim/core';
+import { InsnClass, type CpuState, type CycleModel, type TimingInfo } from '@seedsim/core';
 import type { ElfSymbol, SymbolTable } from '@seedsim/elf';
 
 const LR_BIT = 1 << 14;
+/**
+ * Outcome.BranchTaken as a literal for the per-instruction test: tsx compiles each file alone, so a const
+ * enum imported from another package is a property load at run time (timing's test/hot-constants.test.ts
+ * checks the value).
+ */
+export const enum ProfilerHot {
+  BranchTaken = 2,
+}
 const MAX_DEPTH = 4096;
 const FRAME_CALL = 0;
 const FRAME_EXCEPTION = 1;
@@ -96,7 +104,7 @@ export class Profiler implements CycleModel {
     const cycles = this.inner.retire(pc, info, outcome);
     this.total += cycles;
     this.exclusive[this.currentFn] += cycles;
-    if (outcome & Outcome.BranchTaken) {
+    if (outcome & ProfilerHot.BranchTaken) {
       const cls = info.cls;
       if (cls === InsnClass.Call || (cls === InsnClass.BranchIndirect && info.writeMask & LR_BIT)) {
         this.pushCall(pc + info.size, cls === InsnClass.BranchIndirect);

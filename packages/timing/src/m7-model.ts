@@ -9,38 +9,151 @@
  * stores are priced from there, then its own extra beats (LDM/STM, DIV). Each cycle is charged to one
  * cause as it is added, so the causes sum to the cycles returned.
  */
-import { INSN_CLASS_COUNT, InsnClass, Outcome, TimingFlag, type CycleModel, type TimingInfo } from '@seedsim/core';
+import { INSN_CLASS_COUNT, InsnClass, TimingFlag, type CycleModel, type TimingInfo } from '@seedsim/core';
 import { Cause, CycleAccounts, type CycleSnapshot } from './accounting.js';
-import { BranchPredictor, Prediction, type PredictorParams } from './branch-predictor.js';
+import { BranchPredictor, type PredictorParams } from './branch-predictor.js';
 import { daisyBusConfig, type BusTimingConfig } from './bus-config.js';
 import type { AttributeSource } from './memory-attributes.js';
 import { defaultMemoryParams, type MemoryParams } from './memory-params.js';
 import { MemorySystem, type RuleSink } from './memory-system.js';
-import { annotateTimingInfo } from './insn-annotate.js';
 import { regionOfAddress } from './regions.js';
+import { annotateTimingInfo } from './insn-annotate.js';
 import {
   BRANCH_KIND,
   BranchKind,
-  CLASS_FLAGS,
   CORE_LATENCY,
-  ClassFlag,
   EXTRA_CYCLES,
-  EXTRA_FLAGS,
   FP_BUSY,
   FP_LATENCY,
   FpReadKind,
+  HAS_ACCUMULATOR,
+  IS_FP_ARITH,
+  IS_FP_MAC,
+  IS_MEMORY,
+  IS_MUL_CONSUMER,
+  IS_MULTIPLE,
   IS_SINGLE_LOAD,
-  MAC_BLOCK_CYCLES,
-  PAIR_CHECK_FLAGS,
+  IS_STORE,
+  ISSUE_KIND,
+  IssueKind,
+  MAC_BLOCKED,
+  MAC_NO_YOUNGER,
   PAIR_OK,
   PIPELINE_LOCK,
+  FP_READ_KIND_COUNT,
   ReadKind,
-  UNIT_FLAGS,
 } from './m7-tables.js';
 
 const N = INSN_CLASS_COUNT;
 const MAX_ACCESSES = 64;
-const LONG_AGO = -1e9;
+
+/**
+ * Literal copies of constants the hot path uses. tsx and vitest compile each file on its own, and a
+ * const enum imported from another file then becomes a property load at run time; a same-file const
+ * enum is inlined as a number. test/hot-constants.test.ts checks every copy against its source.
+ */
+export const enum Hot {
+  /** "Never": far below any cycle, still a small integer. */
+  LongAgo = -1e9,
+  // Cause (accounting.ts)
+  CauseIssue = 0,
+  CauseDependency = 1,
+  CauseBranchMispredict = 2,
+  CauseDivideFp = 3,
+  CauseFetchStall = 4,
+  CauseDataStall = 5,
+  CauseWriteBufferFull = 6,
+  CauseException = 7,
+  CauseSleep = 8,
+  // Outcome (core cycle-model.ts)
+  Executed = 1,
+  BranchTaken = 2,
+  // BranchKind (m7-tables.ts)
+  BranchNone = 0,
+  BranchIndirect = 3,
+  // Prediction (branch-predictor.ts)
+  PredictedCorrect = 0,
+  PredictedStaticTaken = 1,
+  // InsnClass.Alu (core insn-class.ts): the class of a base-register writeback
+  ClassAlu = 0,
+  // FpReadKind.Accumulator (m7-tables.ts)
+  FpAccumulator = 1,
+  // MAC_BLOCK_CYCLES (m7-tables.ts, JNK)
+  MacBlockCycles = 3,
+}
+
+/**
+ * Per-record facts, packed in one word so the hot path tests one number (from the per-class tables of
+ * m7-tables.ts and the record's TimingFlag bits).
+ */
+export const enum RecFlag {
+  /** LDR/LDRB/LDRH/VLDR.32: one of the two load ports (bank rule, JNK). */
+  SingleLoad = 1 << 0,
+  Memory = 1 << 1,
+  Store = 1 << 2,
+  MulConsumer = 1 << 3,
+  Accumulator = 1 << 4,
+  FpArith = 1 << 5,
+  FpMac = 1 << 6,
+  MacBlocked = 1 << 7,
+  MacNoYounger = 1 << 8,
+  Multiple = 1 << 9,
+  Lock = 1 << 10,
+  Extra = 1 << 11,
+  Div = 1 << 12,
+  Branch = 1 << 13,
+  /** Never pairs (IssueKind.Single). */
+  SingleIssue = 1 << 14,
+  /** TimingFlag.SetsFlags. */
+  SetsFlags = 1 << 15,
+  /** TimingFlag.Conditional. */
+  Conditional = 1 << 16,
+  /** Reads operands other than ordinary core registers (Rec.ReadA/B/C, FpReadAcc, FpRead non-zero). */
+  OtherReads = 1 << 17,
+  /** Writes a base register or S registers (Rec.BaseWrite, FpWrite non-zero). */
+  OtherWrites = 1 << 18,
+  /** Any flag that needs a dynamic pairing check. */
+  PairCheck = SingleLoad | MacNoYounger | Multiple,
+  /** Any flag that makes the FP unit or pipeline lock constrain issue, or needs state updated at issue. */
+  Unit = FpArith | FpMac | MacBlocked | Lock,
+  /** Any flag that adds cycles after issue. */
+  ExtraBeats = Multiple | Extra | Div,
+}
+
+/** Field offsets within a record row (docs: the file comment of RecordTable). */
+export const enum Rec {
+  Flags = 0,
+  Cls,
+  Size,
+  /** cls * N: this class's row of PAIR_OK when it is the older instruction. */
+  PairRow,
+  /** BranchKind of the class. */
+  BranchKind,
+  /** Core registers read by the late ALU (ReadKind.Normal): their ready time is precomputed at write. */
+  ReadNormal,
+  /** Up to three further groups of core registers, each read in one stage: mask and ReadKind. */
+  ReadA,
+  KindA,
+  ReadB,
+  KindB,
+  ReadC,
+  KindC,
+  /** S registers read as a VFMA/VMLA accumulator (FpReadKind.Accumulator). */
+  FpReadAcc,
+  /** The other S registers read, all in stage FpKind (an FpReadKind). */
+  FpRead,
+  FpKind,
+  /** Core registers written with the instruction's result (base writeback excluded), bits 0..14. */
+  Write,
+  /** Core registers written by base-register writeback (an AGU result). */
+  BaseWrite,
+  /** S registers written. */
+  FpWrite,
+  /** FP_LATENCY[kind][cls] for the three FpReadKinds: from this instruction's S result to a consumer. */
+  FpLatency,
+  /** log2 of the row stride. */
+  Shift = 5,
+}
 
 export interface M7Params {
   /** SDIV/UDIV cycles, fixed. [GAP §7.1] LLVM-M7 uses 7 (single-issue); no M7 measurement found. */
@@ -102,28 +215,36 @@ export class M7Model implements CycleModel {
   readonly memory: MemorySystem;
   readonly predictor: BranchPredictor;
   private readonly clock: { cycles: number } | null;
+  // The shared tables as fields: a field's type is known to the JIT, an imported binding's is not.
+  private readonly records = timingRecords;
+  private readonly pairOk = PAIR_OK;
 
   /** Cycle at which the last instruction issued (its last beat for multi-cycle ones). */
   private t = 0;
-  private slotOpen = false;
+  /** 1 when the previous instruction left the younger issue slot open. */
+  private slotOpen = 0;
   private lastCls = 0;
+  /** PAIR_OK row of the previous instruction's class (lastCls * N). */
+  private lastPairRow = 0;
   private lastFirstAddress = -1;
 
-  private readonly regTime = new Float64Array(16).fill(LONG_AGO);
+  /** Completion cycle and producer class of each core register's last result. */
+  private readonly regTime = new Float64Array(16).fill(Hot.LongAgo);
+  private readonly regCls = new Int32Array(16);
   /** regTime + the latency to an ordinary (late-ALU) consumer: the common case in one load. */
-  private readonly regReady = new Float64Array(16).fill(LONG_AGO);
-  private readonly regCls = new Uint8Array(16);
-  private readonly fpTime = new Float64Array(32).fill(LONG_AGO);
-  private readonly fpCls = new Uint8Array(32);
-  private flagsTime = LONG_AGO;
-  private lockUntil = LONG_AGO;
-  private fpBusyUntil = LONG_AGO;
-  private macAt = LONG_AGO;
+  private readonly regReady = new Float64Array(16).fill(Hot.LongAgo);
+  private readonly coreLatency = CORE_LATENCY;
+  /** The same for S register s and FpReadKind k: [s * 4 + k]. */
+  private readonly fpReadyAt = new Float64Array(32 * 4).fill(Hot.LongAgo);
+  private flagsTime: number = Hot.LongAgo;
+  private lockUntil: number = Hot.LongAgo;
+  private fpBusyUntil: number = Hot.LongAgo;
+  private macAt: number = Hot.LongAgo;
 
-  private pendingKind = BranchKind.None;
+  private pendingKind: number = Hot.BranchNone;
   private pendingPc = 0;
-  private pendingTaken = false;
-  private pendingConditional = false;
+  private pendingTaken = 0;
+  private pendingConditional = 0;
   private pendingIssue = 0;
   private pendingFlagsDistance = 0;
 
@@ -201,57 +322,70 @@ export class M7Model implements CycleModel {
   }
 
   retire(pc: number, info: TimingInfo, outcome: number): number {
+    const records = this.records;
+    const id = info.timingId;
+    const row = id !== undefined && id >= 0 ? id : records.rowOf(info);
+    const rec = records.data;
+    const b = row << Rec.Shift;
+    const f = rec[b + Rec.Flags];
+    const cls = rec[b + Rec.Cls];
     const a = this.accounts;
     const byCause = a.byCause;
-    if (info.flags === undefined) annotateTimingInfo(info);
-    const cls = info.cls;
-    const f = CLASS_FLAGS[cls];
     if (this.clock !== null && this.clock.cycles > this.t) this.idle(this.clock.cycles - this.t);
     const t0 = this.t;
     const mem = this.memory;
 
     // 1. The branch before this instruction: was this the address it predicted?
-    let redirect = LONG_AGO;
-    if (this.pendingKind !== BranchKind.None) redirect = this.resolveBranch(pc);
+    let redirect: number = Hot.LongAgo;
+    if (this.pendingKind !== Hot.BranchNone) redirect = this.resolveBranch(pc);
 
     // 2. Could it dual-issue with the previous instruction?
     const nAccesses = this.accCount;
     const firstAddress = nAccesses > 0 ? this.accAddress[0] : -1;
-    let pairable = this.slotOpen && PAIR_OK[this.lastCls * N + cls] === 1;
-    if (pairable && (f & PAIR_CHECK_FLAGS) !== 0) pairable = this.dynamicPairOk(f, firstAddress, t0, info);
+    let pairable = this.slotOpen === 1 && this.pairOk[this.lastPairRow + cls] === 1;
+    if (pairable && (f & RecFlag.PairCheck) !== 0) pairable = this.dynamicPairOk(f, firstAddress, t0, info);
 
     // 3. Constraints other than the pair slot.
     let fetchReady = t0;
-    const size = info.size;
+    const size = rec[b + Rec.Size];
     if (((pc + size - 1) >>> 3 | 0) !== mem.lastFetchGranule || t0 < mem.fillEnd) fetchReady = t0 + mem.fetch(pc, size, t0);
-    const depReady = this.operandsReady(info, f);
-    let unitReady = LONG_AGO;
-    if ((f & UNIT_FLAGS) !== 0) {
-      if ((f & ClassFlag.FpArith) !== 0 && this.fpBusyUntil > unitReady) unitReady = this.fpBusyUntil;
-      if ((f & ClassFlag.MacBlocked) !== 0 && this.macAt + 1 + MAC_BLOCK_CYCLES > unitReady) unitReady = this.macAt + 1 + MAC_BLOCK_CYCLES;
+    // Ordinary operands: completion + latency to the late ALU, precomputed at write time.
+    let depReady: number = Hot.LongAgo;
+    let rm = rec[b + Rec.ReadNormal];
+    while (rm !== 0) {
+      const bit = rm & -rm;
+      rm ^= bit;
+      const t = this.regReady[31 - Math.clz32(bit)];
+      if (t > depReady) depReady = t;
+    }
+    if ((f & RecFlag.OtherReads) !== 0) depReady = this.otherOperandsReady(rec, b, depReady);
+    let unitReady: number = Hot.LongAgo;
+    if ((f & RecFlag.Unit) !== 0) {
+      if ((f & RecFlag.FpArith) !== 0 && this.fpBusyUntil > unitReady) unitReady = this.fpBusyUntil;
+      if ((f & RecFlag.MacBlocked) !== 0 && this.macAt + 1 + Hot.MacBlockCycles > unitReady) unitReady = this.macAt + 1 + Hot.MacBlockCycles;
     }
     if (pairable && (fetchReady > t0 || depReady > t0 || unitReady > t0 || redirect > t0)) pairable = false;
     // VDIV/VSQRT lock everything but the one instruction paired with them (JNK).
     if (!pairable && this.lockUntil > unitReady) unitReady = this.lockUntil;
 
     let issue = pairable ? t0 : t0 + 1;
-    byCause[Cause.Issue] += issue - t0;
+    byCause[Hot.CauseIssue] += issue - t0;
     if (redirect > issue) {
-      byCause[Cause.BranchMispredict] += redirect - issue;
+      byCause[Hot.CauseBranchMispredict] += redirect - issue;
       issue = redirect;
     }
     if (fetchReady > issue) {
       const stall = fetchReady - issue;
-      byCause[Cause.FetchStall] += stall;
+      byCause[Hot.CauseFetchStall] += stall;
       a.fetchStallByRegion[mem.lastFetchRegion] += stall;
       issue = fetchReady;
     }
     if (unitReady > issue) {
-      byCause[Cause.DivideFp] += unitReady - issue;
+      byCause[Hot.CauseDivideFp] += unitReady - issue;
       issue = unitReady;
     }
     if (depReady > issue) {
-      byCause[Cause.Dependency] += depReady - issue;
+      byCause[Hot.CauseDependency] += depReady - issue;
       issue = depReady;
     }
 
@@ -259,63 +393,33 @@ export class M7Model implements CycleModel {
     let end = nAccesses === 0 ? issue : this.accessMemory(issue, nAccesses);
 
     // 5. Extra beats of multi-cycle instructions.
-    if ((f & EXTRA_FLAGS) !== 0) end += this.extraCycles(f, cls, info, firstAddress);
+    if ((f & RecFlag.ExtraBeats) !== 0) end += this.extraCycles(f, cls, info, firstAddress);
 
     // 6. Results and unit state.
-    if ((outcome & Outcome.Executed) !== 0) {
-      const baseWrite = info.baseWriteMask ?? 0;
-      let m = info.writeMask & 0x7fff & ~baseWrite;
-      while (m !== 0) {
-        const bit = m & -m;
-        m ^= bit;
-        const r = 31 - Math.clz32(bit);
-        this.regTime[r] = end;
-        this.regCls[r] = cls;
-        this.regReady[r] = end + CORE_LATENCY[cls];
-      }
-      if (baseWrite !== 0) {
-        // The updated base comes from the AGU at issue, like an ALU result (JNK: post-indexed loads
-        // issue back to back).
-        let b = baseWrite & 0x7fff;
-        while (b !== 0) {
-          const bit = b & -b;
-          b ^= bit;
-          const r = 31 - Math.clz32(bit);
-          this.regTime[r] = issue;
-          this.regCls[r] = InsnClass.Alu;
-          this.regReady[r] = issue + CORE_LATENCY[InsnClass.Alu];
-        }
-      }
-      let fw = info.fpWriteMask;
-      if (fw !== undefined && fw !== 0) {
-        while (fw !== 0) {
-          const bit = fw & -fw;
-          fw ^= bit;
-          const s = 31 - Math.clz32(bit);
-          this.fpTime[s] = end;
-          this.fpCls[s] = cls;
-        }
-      }
-      const flags = info.flags;
-      if (flags !== undefined && (flags & TimingFlag.SetsFlags) !== 0) this.flagsTime = issue;
+    if ((outcome & Hot.Executed) !== 0) {
+      const m = rec[b + Rec.Write];
+      if (m !== 0) this.writeCore(m, cls, end);
+      if ((f & RecFlag.OtherWrites) !== 0) this.otherWrites(rec, b, issue, end);
+      if ((f & RecFlag.SetsFlags) !== 0) this.flagsTime = issue;
     }
-    if ((f & UNIT_FLAGS) !== 0) {
-      if ((f & ClassFlag.Lock) !== 0) this.lockUntil = issue + PIPELINE_LOCK[cls];
-      if ((f & ClassFlag.FpArith) !== 0) this.fpBusyUntil = issue + FP_BUSY[cls];
-      if ((f & ClassFlag.FpMac) !== 0) this.macAt = issue;
+    if ((f & RecFlag.Unit) !== 0) {
+      if ((f & RecFlag.Lock) !== 0) this.lockUntil = issue + PIPELINE_LOCK[cls];
+      if ((f & RecFlag.FpArith) !== 0) this.fpBusyUntil = issue + FP_BUSY[cls];
+      if ((f & RecFlag.FpMac) !== 0) this.macAt = issue;
     }
 
     // 7. Pairing state for the next instruction.
     if (pairable) {
       a.dualIssued++;
-      this.slotOpen = false;
+      this.slotOpen = 0;
     } else {
-      this.slotOpen = end === issue && (f & ClassFlag.SingleIssue) === 0;
+      this.slotOpen = end === issue && (f & RecFlag.SingleIssue) === 0 ? 1 : 0;
     }
     this.lastCls = cls;
+    this.lastPairRow = rec[b + Rec.PairRow];
     this.lastFirstAddress = firstAddress;
 
-    if ((f & ClassFlag.Branch) !== 0 || (outcome & Outcome.BranchTaken) !== 0) this.noteBranch(pc, info, cls, outcome, issue, end);
+    if ((f & RecFlag.Branch) !== 0 || (outcome & Hot.BranchTaken) !== 0) this.noteBranch(pc, rec[b + Rec.BranchKind], f, outcome, issue, end);
 
     if (mem.lastFetchRegion !== this.codeRegion) {
       this.flushCodeRegion();
@@ -329,12 +433,12 @@ export class M7Model implements CycleModel {
 
   /** Pair rules that depend on this execution: DTCM/D-cache banks, the MAC shadow, LDM/STM. */
   private dynamicPairOk(f: number, firstAddress: number, t0: number, info: TimingInfo): boolean {
-    if ((f & ClassFlag.SingleLoad) !== 0 && IS_SINGLE_LOAD[this.lastCls] && firstAddress >= 0 && this.lastFirstAddress >= 0) {
+    if ((f & RecFlag.SingleLoad) !== 0 && IS_SINGLE_LOAD[this.lastCls] && firstAddress >= 0 && this.lastFirstAddress >= 0) {
       // JNK: two loads pair only when they use different banks (even/odd word) of DTCM/D-cache.
       if (((firstAddress >>> 2) & 1) === ((this.lastFirstAddress >>> 2) & 1)) return false;
     }
-    if ((f & ClassFlag.MacNoYounger) !== 0 && t0 <= this.macAt + MAC_BLOCK_CYCLES) return false;
-    if ((f & ClassFlag.Multiple) !== 0 && info.transferCount > 0) return false;
+    if ((f & RecFlag.MacNoYounger) !== 0 && t0 <= this.macAt + Hot.MacBlockCycles) return false;
+    if ((f & RecFlag.Multiple) !== 0 && info.transferCount > 0) return false;
     return true;
   }
 
@@ -349,13 +453,13 @@ export class M7Model implements CycleModel {
       if (this.accWrite[i]) {
         const stall = mem.store(addr, this.accBytes[i], cur);
         if (stall > 0) {
-          byCause[Cause.WriteBufferFull] += stall;
+          byCause[Hot.CauseWriteBufferFull] += stall;
           cur += stall;
         }
       } else {
         const stall = mem.load(addr, this.accBytes[i], cur);
         if (stall > 0) {
-          byCause[Cause.DataStall] += stall;
+          byCause[Hot.CauseDataStall] += stall;
           a.dataStallByRegion[regionOfAddress(addr)] += stall;
           cur += stall;
         }
@@ -369,102 +473,129 @@ export class M7Model implements CycleModel {
   private extraCycles(f: number, cls: number, info: TimingInfo, firstAddress: number): number {
     const byCause = this.accounts.byCause;
     let extra = EXTRA_CYCLES[cls];
-    if ((f & ClassFlag.Multiple) !== 0 && info.transferCount > 0) {
+    if ((f & RecFlag.Multiple) !== 0 && info.transferCount > 0) {
       extra += ((info.transferCount + 1) >> 1) - 1;
       // JNK: STM to an address not 8-byte aligned costs +1 for an even register count.
-      if ((f & ClassFlag.Store) !== 0 && (info.transferCount & 1) === 0 && firstAddress >= 0 && (firstAddress & 7) !== 0) extra += 1;
+      if ((f & RecFlag.Store) !== 0 && (info.transferCount & 1) === 0 && firstAddress >= 0 && (firstAddress & 7) !== 0) extra += 1;
     }
-    byCause[Cause.Issue] += extra;
-    if ((f & ClassFlag.Div) !== 0) {
+    byCause[Hot.CauseIssue] += extra;
+    if ((f & RecFlag.Div) !== 0) {
       const div = this.params.divCycles - 1;
-      byCause[Cause.DivideFp] += div;
+      byCause[Hot.CauseDivideFp] += div;
       extra += div;
     }
     return extra;
   }
 
   /** Remembers a branch (or PC write) for resolution when the next instruction shows where it went. */
-  private noteBranch(pc: number, info: TimingInfo, cls: number, outcome: number, issue: number, end: number): void {
-    const kind = BRANCH_KIND[cls];
-    const taken = (outcome & Outcome.BranchTaken) !== 0;
-    this.pendingKind = kind === BranchKind.None ? BranchKind.Indirect : kind;
+  private noteBranch(pc: number, kind: number, f: number, outcome: number, issue: number, end: number): void {
+    const taken = (outcome & Hot.BranchTaken) !== 0;
+    this.pendingKind = kind === Hot.BranchNone ? Hot.BranchIndirect : kind;
     this.pendingPc = pc;
-    this.pendingTaken = taken;
-    const flags = info.flags;
-    this.pendingConditional = flags === undefined ? cls === InsnClass.Branch : (flags & TimingFlag.Conditional) !== 0;
+    this.pendingTaken = taken ? 1 : 0;
+    this.pendingConditional = (f & RecFlag.Conditional) !== 0 ? 1 : 0;
     this.pendingIssue = end;
     this.pendingFlagsDistance = issue - this.flagsTime;
-    if (taken) this.slotOpen = false; // the target starts a new issue group
+    if (taken) this.slotOpen = 0; // the target starts a new issue group
   }
 
-  /** Earliest issue cycle allowed by the instruction's register operands. */
-  private operandsReady(info: TimingInfo, f: number): number {
-    let ready = LONG_AGO;
-    const read = info.readMask & 0x7fff;
-    if (read !== 0) {
-      let early = info.earlyMask;
-      let late = info.lateMask;
-      if (early === undefined) early = (f & (ClassFlag.Memory | ClassFlag.Store)) === ClassFlag.Memory ? read : 0;
-      if (late === undefined) late = (f & ClassFlag.Store) !== 0 ? read : 0;
-      let m = read;
-      if ((f & ClassFlag.MulConsumer) === 0) {
-        // Ordinary operands: completion + latency to the late ALU, precomputed at write time.
-        let normal = read & ~(early | late);
-        m = read & (early | late);
-        while (normal !== 0) {
-          const bit = normal & -normal;
-          normal ^= bit;
-          const t = this.regReady[31 - Math.clz32(bit)];
-          if (t > ready) ready = t;
-        }
-      }
-      if (m !== 0) {
-        const earlyKind = (f & ClassFlag.Memory) !== 0 ? ReadKind.Address : ReadKind.Early;
-        const lateKind = (f & ClassFlag.Accumulator) !== 0 ? ReadKind.Accumulator : ReadKind.StoreData;
-        const normalKind = (f & ClassFlag.MulConsumer) !== 0 ? ReadKind.MulOperand : ReadKind.Normal;
-        while (m !== 0) {
-          const bit = m & -m;
-          m ^= bit;
-          const r = 31 - Math.clz32(bit);
-          const kind = (early & bit) !== 0 ? earlyKind : (late & bit) !== 0 ? lateKind : normalKind;
-          const t = this.regTime[r] + CORE_LATENCY[kind * N + this.regCls[r]];
-          if (t > ready) ready = t;
-        }
-      }
+  /** Latest of `ready` and when the operands other than ordinary core registers are ready (row at `b`). */
+  private otherOperandsReady(rec: Int32Array, b: number, ready: number): number {
+    let m = rec[b + Rec.ReadA];
+    if (m !== 0) ready = this.coreReady(m, rec[b + Rec.KindA], ready);
+    m = rec[b + Rec.ReadB];
+    if (m !== 0) ready = this.coreReady(m, rec[b + Rec.KindB], ready);
+    m = rec[b + Rec.ReadC];
+    if (m !== 0) ready = this.coreReady(m, rec[b + Rec.KindC], ready);
+    const at = this.fpReadyAt;
+    // S registers: the accumulator of VFMA/VMLA, then the others, each group read in one stage.
+    m = rec[b + Rec.FpReadAcc];
+    while (m !== 0) {
+      const bit = m & -m;
+      m ^= bit;
+      const t = at[((31 - Math.clz32(bit)) << 2) + Hot.FpAccumulator];
+      if (t > ready) ready = t;
     }
-    let fr = info.fpReadMask;
-    if (fr !== undefined && fr !== 0) {
-      const written = info.fpWriteMask ?? 0;
-      const isMac = (f & ClassFlag.FpMac) !== 0;
-      const isStore = (f & ClassFlag.Store) !== 0;
-      while (fr !== 0) {
-        const bit = fr & -fr;
-        fr ^= bit;
-        const s = 31 - Math.clz32(bit);
-        // The accumulator of VFMA/VMLA is the register it both reads and writes.
-        const kind = isMac && (written & bit) !== 0 ? FpReadKind.Accumulator : isStore ? FpReadKind.Store : FpReadKind.Normal;
-        const t = this.fpTime[s] + FP_LATENCY[kind * N + this.fpCls[s]];
+    m = rec[b + Rec.FpRead];
+    if (m !== 0) {
+      const kind = rec[b + Rec.FpKind];
+      do {
+        const bit = m & -m;
+        m ^= bit;
+        const t = at[((31 - Math.clz32(bit)) << 2) + kind];
         if (t > ready) ready = t;
-      }
+      } while (m !== 0);
     }
     return ready;
+  }
+
+  /** Latest of `ready` and when core registers `mask`, read in stage `kind` (a ReadKind), are ready. */
+  private coreReady(mask: number, kind: number, ready: number): number {
+    let m = mask;
+    while (m !== 0) {
+      const bit = m & -m;
+      m ^= bit;
+      const r = 31 - Math.clz32(bit);
+      const t = this.regTime[r] + this.coreLatency[kind * N + this.regCls[r]];
+      if (t > ready) ready = t;
+    }
+    return ready;
+  }
+
+  /** Core registers `mask` get the result of class `cls` at `end`. */
+  private writeCore(mask: number, cls: number, end: number): void {
+    const ready = end + this.coreLatency[cls];
+    let m = mask;
+    while (m !== 0) {
+      const bit = m & -m;
+      m ^= bit;
+      const r = 31 - Math.clz32(bit);
+      this.regTime[r] = end;
+      this.regCls[r] = cls;
+      this.regReady[r] = ready;
+    }
+  }
+
+  /** Base-register writeback and S-register results. */
+  private otherWrites(rec: Int32Array, b: number, issue: number, end: number): void {
+    const bw = rec[b + Rec.BaseWrite];
+    // The updated base comes from the AGU at issue, like an ALU result (JNK: post-indexed loads issue
+    // back to back).
+    if (bw !== 0) this.writeCore(bw, Hot.ClassAlu, issue);
+    let fw = rec[b + Rec.FpWrite];
+    if (fw !== 0) {
+      const at = this.fpReadyAt;
+      const l = b + Rec.FpLatency;
+      const l0 = rec[l];
+      const l1 = rec[l + 1];
+      const l2 = rec[l + 2];
+      do {
+        const bit = fw & -fw;
+        fw ^= bit;
+        const o = (31 - Math.clz32(bit)) << 2;
+        at[o] = end + l0;
+        at[o + 1] = end + l1;
+        at[o + 2] = end + l2;
+      } while (fw !== 0);
+    }
   }
 
   /** Resolves the pending branch now that the next executed address (`target`) is known. */
   private resolveBranch(target: number): number {
     const p = this.params;
     const kind = this.pendingKind;
-    this.pendingKind = BranchKind.None;
+    this.pendingKind = Hot.BranchNone;
     const pc = this.pendingPc;
-    const taken = this.pendingTaken;
+    const taken = this.pendingTaken === 1;
+    const conditional = this.pendingConditional === 1;
     const a = this.accounts;
     a.branches++;
-    const result = this.predictor.resolve(pc, kind, this.pendingConditional, taken, target);
-    if (result === Prediction.Correct) return LONG_AGO;
-    if (result === Prediction.StaticTaken) return this.pendingIssue + 1 + p.predictor.staticTakenBubble;
+    const result: number = this.predictor.resolve(pc, kind, conditional, taken, target);
+    if (result === Hot.PredictedCorrect) return Hot.LongAgo;
+    if (result === Hot.PredictedStaticTaken) return this.pendingIssue + 1 + p.predictor.staticTakenBubble;
     a.mispredicts++;
     const penalty =
-      this.pendingConditional && this.pendingFlagsDistance >= p.earlyFlagsDistance && this.pendingFlagsDistance < 1e8
+      conditional && this.pendingFlagsDistance >= p.earlyFlagsDistance && this.pendingFlagsDistance < 1e8
         ? p.earlyFlagsPenalty
         : p.mispredictPenalty;
     return this.pendingIssue + 1 + penalty;
@@ -477,34 +608,141 @@ export class M7Model implements CycleModel {
     else if (kind === 'return') cycles = p.exceptionReturn + (fpFrame ? p.fpFrameReturnExtra : 0);
     else cycles = p.tailChain;
     if (this.clock !== null && this.clock.cycles > this.t) this.idle(this.clock.cycles - this.t);
-    this.pendingKind = BranchKind.None;
-    this.slotOpen = false;
+    this.pendingKind = Hot.BranchNone;
+    this.slotOpen = 0;
     this.accCount = 0;
-    this.accounts.byCause[Cause.Exception] += cycles;
+    this.accounts.byCause[Hot.CauseException] += cycles;
     this.t += cycles;
     return cycles;
   }
 
   idle(cycles: number): void {
     if (cycles <= 0) return;
-    this.accounts.byCause[Cause.Sleep] += cycles;
+    this.accounts.byCause[Hot.CauseSleep] += cycles;
     this.t += cycles;
-    this.slotOpen = false;
+    this.slotOpen = 0;
   }
 
   /** Power-on: pipeline, predictor, caches (disabled) and counters. */
   reset(): void {
     this.t = this.clock ? this.clock.cycles : 0;
-    this.slotOpen = false;
-    this.regTime.fill(LONG_AGO);
-    this.regReady.fill(LONG_AGO);
-    this.fpTime.fill(LONG_AGO);
+    this.slotOpen = 0;
+    this.regTime.fill(Hot.LongAgo);
+    this.regReady.fill(Hot.LongAgo);
+    this.fpReadyAt.fill(Hot.LongAgo);
     this.codeRegion = -1;
-    this.flagsTime = this.lockUntil = this.fpBusyUntil = this.macAt = LONG_AGO;
-    this.pendingKind = BranchKind.None;
+    this.flagsTime = this.lockUntil = this.fpBusyUntil = this.macAt = Hot.LongAgo;
+    this.pendingKind = Hot.BranchNone;
     this.accCount = 0;
     this.predictor.invalidate();
     this.memory.reset();
     this.accounts.reset();
   }
 }
+
+
+/**
+ * The facts retire() needs from an instruction record, worked out once and kept in one shared Int32Array
+ * row (Rec fields), so the hot path reads a few numbers instead of re-deriving masks and read stages.
+ *
+ * A decoded record (core's Insn) carries `timingId` = -1 until first seen; it then keeps its row for its
+ * life (records do not change once decoded). A hand-built TimingInfo without a `timingId` field (tests,
+ * tools) is re-derived into the scratch row 0 at every retire, so changing it between retires works as
+ * before. Rows depend only on the record and the static tables of m7-tables.ts, never on a model's
+ * parameters, so one table serves every model.
+ */
+class RecordTable {
+  data = new Int32Array(1024 << Rec.Shift);
+  /** Row 0 is the scratch row for records without a timingId field. */
+  private rows = 1;
+
+  /** The row describing `info`, derived on first sight. */
+  rowOf(info: TimingInfo): number {
+    if (info.timingId === undefined) {
+      this.derive(info, 0);
+      return 0;
+    }
+    const row = this.rows;
+    if ((row + 1) << Rec.Shift > this.data.length) {
+      const grown = new Int32Array(this.data.length * 2);
+      grown.set(this.data);
+      this.data = grown;
+    }
+    this.rows = row + 1;
+    this.derive(info, row);
+    info.timingId = row;
+    return row;
+  }
+
+  private derive(info: TimingInfo, row: number): void {
+    if (info.flags === undefined) annotateTimingInfo(info);
+    const cls = info.cls;
+    const d = this.data;
+    const b = row << Rec.Shift;
+    d.fill(0, b, b + (1 << Rec.Shift));
+    const f = classFlags(cls);
+    const flags = info.flags ?? 0;
+    d[b + Rec.Flags] =
+      f | ((flags & TimingFlag.SetsFlags) !== 0 ? RecFlag.SetsFlags : 0) | ((flags & TimingFlag.Conditional) !== 0 ? RecFlag.Conditional : 0);
+    d[b + Rec.Cls] = cls;
+    d[b + Rec.Size] = info.size;
+    d[b + Rec.PairRow] = cls * N;
+    d[b + Rec.BranchKind] = BRANCH_KIND[cls];
+
+    // Core operands by read stage (docs/timing-model.md §2.2). Defaults when decode left a mask unset:
+    // a load reads everything at the AGU, a store reads everything late (as data).
+    const read = info.readMask & 0x7fff;
+    const early = info.earlyMask ?? ((f & (RecFlag.Memory | RecFlag.Store)) === RecFlag.Memory ? read : 0);
+    const late = info.lateMask ?? ((f & RecFlag.Store) !== 0 ? read : 0);
+    const ordinary = read & ~(early | late);
+    const mul = (f & RecFlag.MulConsumer) !== 0;
+    d[b + Rec.ReadNormal] = mul ? 0 : ordinary;
+    // A register in both masks is read early (the early stage comes first).
+    d[b + Rec.ReadA] = read & early;
+    d[b + Rec.KindA] = (f & RecFlag.Memory) !== 0 ? ReadKind.Address : ReadKind.Early;
+    d[b + Rec.ReadB] = read & late & ~early;
+    d[b + Rec.KindB] = (f & RecFlag.Accumulator) !== 0 ? ReadKind.Accumulator : ReadKind.StoreData;
+    d[b + Rec.ReadC] = mul ? ordinary : 0;
+    d[b + Rec.KindC] = ReadKind.MulOperand;
+
+    // FP operands: the accumulator of VFMA/VMLA is the register it both reads and writes.
+    const fpRead = info.fpReadMask ?? 0;
+    const fpWrite = info.fpWriteMask ?? 0;
+    const acc = (f & RecFlag.FpMac) !== 0 ? fpRead & fpWrite : 0;
+    d[b + Rec.FpReadAcc] = acc;
+    d[b + Rec.FpRead] = fpRead & ~acc;
+    d[b + Rec.FpKind] = (f & RecFlag.Store) !== 0 ? FpReadKind.Store : FpReadKind.Normal;
+
+    const baseWrite = info.baseWriteMask ?? 0;
+    d[b + Rec.Write] = info.writeMask & 0x7fff & ~baseWrite;
+    d[b + Rec.BaseWrite] = baseWrite & 0x7fff;
+    d[b + Rec.FpWrite] = fpWrite;
+    for (let k = 0; k < FP_READ_KIND_COUNT; k++) d[b + Rec.FpLatency + k] = FP_LATENCY[k * N + cls];
+    if ((d[b + Rec.ReadA] | d[b + Rec.ReadB] | d[b + Rec.ReadC] | acc | d[b + Rec.FpRead]) !== 0) d[b + Rec.Flags] |= RecFlag.OtherReads;
+    if ((d[b + Rec.BaseWrite] | fpWrite) !== 0) d[b + Rec.Flags] |= RecFlag.OtherWrites;
+  }
+}
+
+/** RecFlag bits of a class, from the per-class tables of m7-tables.ts. */
+function classFlags(c: number): number {
+  return (
+    (IS_SINGLE_LOAD[c] ? RecFlag.SingleLoad : 0) |
+    (IS_MEMORY[c] ? RecFlag.Memory : 0) |
+    (IS_STORE[c] ? RecFlag.Store : 0) |
+    (IS_MUL_CONSUMER[c] ? RecFlag.MulConsumer : 0) |
+    (HAS_ACCUMULATOR[c] ? RecFlag.Accumulator : 0) |
+    (IS_FP_ARITH[c] ? RecFlag.FpArith : 0) |
+    (IS_FP_MAC[c] ? RecFlag.FpMac : 0) |
+    (MAC_BLOCKED[c] ? RecFlag.MacBlocked : 0) |
+    (MAC_NO_YOUNGER[c] ? RecFlag.MacNoYounger : 0) |
+    (IS_MULTIPLE[c] ? RecFlag.Multiple : 0) |
+    (PIPELINE_LOCK[c] ? RecFlag.Lock : 0) |
+    (EXTRA_CYCLES[c] ? RecFlag.Extra : 0) |
+    (c === InsnClass.Div ? RecFlag.Div : 0) |
+    (BRANCH_KIND[c] !== BranchKind.None ? RecFlag.Branch : 0) |
+    (ISSUE_KIND[c] === IssueKind.Single ? RecFlag.SingleIssue : 0)
+  );
+}
+
+/** The one table of record rows (see RecordTable). */
+const timingRecords = new RecordTable();

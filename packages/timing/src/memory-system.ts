@@ -20,6 +20,30 @@ import { WriteBuffer } from './write-buffer.js';
 /** `(rule, address, isWrite, detail)`; the board maps it to SocContext.rule. */
 export type RuleSink = (rule: string, address: number, isWrite: boolean, detail: string) => void;
 
+/**
+ * Literal copies of the constants the hot paths use (Region, L1Attr, LineState). tsx and vitest compile
+ * each file on its own, and a const enum imported from another file then becomes a property load at run
+ * time; a same-file const enum is inlined. test/hot-constants.test.ts checks every copy against its source.
+ */
+export const enum Mem {
+  RegionItcm = 0,
+  RegionDtcm = 1,
+  RegionD2Sram = 3,
+  RegionD3Sram = 4,
+  RegionSdram = 6,
+  RegionQspi = 7,
+  RegionPpb = 9,
+  RegionOther = 10,
+  AttrCacheable = 1,
+  AttrWriteBack = 2,
+  AttrWriteAllocate = 4,
+  AttrDevice = 16,
+  LineValid = 1,
+  LineDirty = 2,
+  LineStale = 4,
+  LineDirtyReported = 8,
+}
+
 const ATTR_MEMO_SIZE = 256;
 /** Extra cycles of an unaligned load (JNK: +3 in the older slot, +4 in the younger). */
 const UNALIGNED_LOAD_PENALTY = 3;
@@ -62,7 +86,7 @@ export class MemorySystem implements CacheOps {
   // something evicts, invalidates or disables): accesses to it skip the region, attribute and tag lookups.
   private hitLine = -2;
   private hitSlot = 0;
-  private hitRegion: Region = Region.Other;
+  private hitRegion: number = Region.Other;
   private hitWriteBack = false;
 
   /** In dynamic read-allocate mode (write misses do not allocate). */
@@ -73,8 +97,15 @@ export class MemorySystem implements CacheOps {
 
   /** Last 64-bit fetch granule looked up (address >>> 3). */
   lastFetchGranule = -1;
+  /**
+   * The I-cache line (address >>> lineShift) the last fetch lookup hit or allocated, while nothing can
+   * have removed it; -1 otherwise. The next granules of that line are hits without a lookup.
+   */
+  private lastFetchLine = -1;
+  /** An I-cache lookup changes no state (not LRU), so the lookup of a line known present can be skipped. */
+  private readonly icacheLookupIsPure: boolean;
   /** Region of the instruction last passed to {@link fetch}. */
-  lastFetchRegion: Region = Region.Other;
+  lastFetchRegion: number = Region.Other;
 
   config: BusTimingConfig;
 
@@ -88,6 +119,7 @@ export class MemorySystem implements CacheOps {
     this.dcache = new SetAssociativeCache(params.dcache);
     if (params.icache.lineBytes !== params.dcache.lineBytes) throw new Error('I- and D-cache line sizes must match');
     this.lineShift = this.dcache.lineShift;
+    this.icacheLookupIsPure = this.icache.policy !== 'lru';
     this.wordsPerLine = params.dcache.lineBytes / 4;
     this.sdram = new SdramTiming(params.sdramOpenPage);
     this.qspi = new QspiTiming(params.qspiFifoBytes);
@@ -147,6 +179,7 @@ export class MemorySystem implements CacheOps {
 
   attributesChanged(): void {
     this.memoKey.fill(-1);
+    this.lastFetchLine = -1;
     this.forget();
   }
 
@@ -172,13 +205,27 @@ export class MemorySystem implements CacheOps {
     const granule = ((pc + size - 1) >>> 3) | 0;
     if (granule === this.lastFetchGranule) return this.streamWait(pc, now, this.lastFetchRegion);
     this.lastFetchGranule = granule;
-    const region = regionOfAddress(pc);
-    this.lastFetchRegion = region;
-    if (region === Region.Itcm) return 0;
-    const a = this.accounts;
     const addr = (granule << 3) >>> 0;
-    if (this.icacheEnabled && (this.attributes(addr) & (L1Attr.Cacheable | L1Attr.Device)) === L1Attr.Cacheable) {
-      const line = addr >>> this.lineShift;
+    const line = addr >>> this.lineShift;
+    if (line === this.lastFetchLine && pc >>> this.lineShift === line) {
+      // The line the last lookup hit or allocated: still there (only a fetch allocates in the I-cache,
+      // and invalidation, enable changes and MPU changes forget it), same region and attributes.
+      this.accounts.icacheHits[this.lastFetchRegion]++;
+      return this.streamWait(addr, now, this.lastFetchRegion);
+    }
+    return this.fetchLookup(pc, addr, line, now);
+  }
+
+  /** A fetch from a new line: region, attributes and the I-cache lookup. */
+  private fetchLookup(pc: number, addr: number, line: number, now: number): number {
+    this.lastFetchLine = -1;
+    const region: number = regionOfAddress(pc);
+    this.lastFetchRegion = region;
+    if (region === Mem.RegionItcm) return 0;
+    const a = this.accounts;
+    if (this.icacheEnabled && (this.attributes(addr) & (Mem.AttrCacheable | Mem.AttrDevice)) === Mem.AttrCacheable) {
+      // Region bounds are multiples of the line size, so the region of a line is the region of `pc`.
+      if (this.icacheLookupIsPure && pc >>> this.lineShift === line) this.lastFetchLine = line;
       if (this.icache.find(line) >= 0) {
         a.icacheHits[region]++;
         return this.streamWait(addr, now, region);
@@ -199,15 +246,15 @@ export class MemorySystem implements CacheOps {
     if (((address >>> this.lineShift) | 0) === this.hitLine) {
       this.accounts.dcacheHits[this.hitRegion]++;
       if (this.readAllocateMode && this.hitLine === (((this.streamNext - 1) >>> this.lineShift) | 0)) this.leaveReadAllocateMode();
-      if (this.dcache.state[this.hitSlot] & LineState.Stale) this.reportStale(this.hitSlot, address);
+      if (this.dcache.state[this.hitSlot] & Mem.LineStale) this.reportStale(this.hitSlot, address);
       return stall + this.streamWait(address, now, this.hitRegion);
     }
-    const region = regionOfAddress(address);
-    if (region === Region.Dtcm || region === Region.Itcm) return stall;
+    const region: number = regionOfAddress(address);
+    if (region === Mem.RegionDtcm || region === Mem.RegionItcm) return stall;
     const a = this.accounts;
-    if (region === Region.Ppb) {
+    if (region === Mem.RegionPpb) {
       a.uncached[region]++;
-      return stall + this.readCritical[Region.Ppb] + this.storeBuffer.drainTime(now);
+      return stall + this.readCritical[Mem.RegionPpb] + this.storeBuffer.drainTime(now);
     }
     const attr = this.attributes(address);
     if (this.dcacheEnabled && isCachedData(attr)) {
@@ -217,7 +264,7 @@ export class MemorySystem implements CacheOps {
       const slot = this.dcache.find(line);
       if (slot >= 0) {
         a.dcacheHits[region]++;
-        if (this.dcache.state[slot] & LineState.Stale) this.reportStale(slot, address);
+        if (this.dcache.state[slot] & Mem.LineStale) this.reportStale(slot, address);
         this.remember(line, slot, region, attr);
         return stall + this.streamWait(address, now, region);
       }
@@ -229,14 +276,14 @@ export class MemorySystem implements CacheOps {
     }
     a.uncached[region]++;
     // Device accesses stay in program order with the buffered stores before them (A3.7.1).
-    if (attr & L1Attr.Device) stall += this.storeBuffer.drainTime(now);
+    if (attr & Mem.AttrDevice) stall += this.storeBuffer.drainTime(now);
     return stall + this.uncachedRead(address, bytes, region, now + stall);
   }
 
   /** A store of `bytes` at `address` issued at `now`; returns the cycles the pipeline stalls (store buffer full). */
   store(address: number, bytes: number, now: number): number {
     const p = this.params;
-    const region = regionOfAddress(address);
+    const region: number = regionOfAddress(address);
     const unaligned = (address & (bytes - 1)) !== 0;
     const retire = unaligned ? p.storeRetireUnaligned : bytes < 4 ? p.storeRetireNarrow : p.storeRetireWord;
     if (((address >>> this.lineShift) | 0) === this.hitLine) {
@@ -244,24 +291,24 @@ export class MemorySystem implements CacheOps {
       if (p.dynamicReadAllocate) this.trackWriteStream(address, bytes);
       if (this.hitWriteBack) {
         const st = this.dcache.state;
-        st[this.hitSlot] = (st[this.hitSlot] | LineState.Dirty) & ~LineState.DirtyReported;
+        st[this.hitSlot] = (st[this.hitSlot] | Mem.LineDirty) & ~Mem.LineDirtyReported;
         return this.storeBuffer.push(now, retire);
       }
       return this.storeBuffer.push(now, Math.max(retire, this.uncachedWriteCost(address, bytes, this.hitRegion, now)));
     }
-    if (region === Region.Dtcm || region === Region.Itcm) return this.storeBuffer.push(now, retire);
+    if (region === Mem.RegionDtcm || region === Mem.RegionItcm) return this.storeBuffer.push(now, retire);
     const a = this.accounts;
     const attr = this.attributes(address);
     if (this.dcacheEnabled && isCachedData(attr)) {
       const line = (address >>> this.lineShift) | 0;
       const slot = this.dcache.find(line);
-      const writeBack = (attr & L1Attr.WriteBack) !== 0;
+      const writeBack = (attr & Mem.AttrWriteBack) !== 0;
       if (this.params.dynamicReadAllocate) this.trackWriteStream(address, bytes);
       if (slot >= 0) {
         a.dcacheHits[region]++;
         this.remember(line, slot, region, attr);
         if (writeBack) {
-          this.dcache.state[slot] = (this.dcache.state[slot] | LineState.Dirty) & ~LineState.DirtyReported;
+          this.dcache.state[slot] = (this.dcache.state[slot] | Mem.LineDirty) & ~Mem.LineDirtyReported;
           return this.storeBuffer.push(now, retire);
         }
         return this.storeBuffer.push(now, Math.max(retire, this.uncachedWriteCost(address, bytes, region, now)));
@@ -273,10 +320,10 @@ export class MemorySystem implements CacheOps {
         const share = this.lineWriteback[region] / ((1 << this.lineShift) / bytes);
         return this.storeBuffer.push(now, Math.max(retire, Math.ceil(share)));
       }
-      if (writeBack && attr & L1Attr.WriteAllocate) {
+      if (writeBack && attr & Mem.AttrWriteAllocate) {
         const newSlot = this.dcache.allocate(line);
         this.evicted(now);
-        this.dcache.state[newSlot] = LineState.Valid | LineState.Dirty;
+        this.dcache.state[newSlot] = Mem.LineValid | Mem.LineDirty;
         this.remember(line, newSlot, region, attr);
         // The store waits in the buffer for its line; the pipeline goes on (TRM §5.9, non-blocking).
         const fill = this.startFill(address, region, now);
@@ -288,11 +335,11 @@ export class MemorySystem implements CacheOps {
     return this.storeBuffer.push(now, this.uncachedWriteCost(address, bytes, region, now));
   }
 
-  private remember(line: number, slot: number, region: Region, attr: number): void {
+  private remember(line: number, slot: number, region: number, attr: number): void {
     this.hitLine = line;
     this.hitSlot = slot;
     this.hitRegion = region;
-    this.hitWriteBack = (attr & L1Attr.WriteBack) !== 0;
+    this.hitWriteBack = (attr & Mem.AttrWriteBack) !== 0;
   }
 
   /** Forgets the last-hit line (after anything that can evict, invalidate or re-attribute it). */
@@ -302,7 +349,7 @@ export class MemorySystem implements CacheOps {
 
   private reportStale(slot: number, address: number): void {
     const c = this.dcache;
-    c.state[slot] &= ~LineState.Stale;
+    c.state[slot] &= ~Mem.LineStale;
     this.onRule(
       'cpu-read-stale-cache',
       address >>> 0,
@@ -357,8 +404,8 @@ export class MemorySystem implements CacheOps {
       const slot = this.peek(line | 0);
       if (slot < 0) continue;
       const state = c.state[slot];
-      if ((state & (LineState.Dirty | LineState.DirtyReported)) === LineState.Dirty) {
-        c.state[slot] = state | LineState.DirtyReported;
+      if ((state & (Mem.LineDirty | Mem.LineDirtyReported)) === Mem.LineDirty) {
+        c.state[slot] = state | Mem.LineDirtyReported;
         this.onRule(
           'dma-read-dirty-cache',
           (line << this.lineShift) >>> 0,
@@ -376,7 +423,7 @@ export class MemorySystem implements CacheOps {
     const last = (address + Math.max(bytes, 1) - 1) >>> this.lineShift;
     for (let line = first; line <= last; line++) {
       const slot = this.peek(line | 0);
-      if (slot >= 0) c.state[slot] |= LineState.Stale;
+      if (slot >= 0) c.state[slot] |= Mem.LineStale;
     }
   }
 
@@ -402,18 +449,21 @@ export class MemorySystem implements CacheOps {
     this.icacheEnabled = icache;
     this.dcacheEnabled = dcache;
     this.lastFetchGranule = -1;
+    this.lastFetchLine = -1;
     this.forget();
   }
 
   invalidateInstructionAll(): void {
     this.icache.invalidateAll();
     this.lastFetchGranule = -1;
+    this.lastFetchLine = -1;
   }
 
   invalidateInstructionByAddress(addr: number): void {
     const slot = this.icache.find((addr >>> this.lineShift) | 0);
     if (slot >= 0) this.icache.invalidateSlot(slot);
     this.lastFetchGranule = -1;
+    this.lastFetchLine = -1;
   }
 
   invalidateDataByAddress(addr: number): void {
@@ -467,10 +517,10 @@ export class MemorySystem implements CacheOps {
     if (slot < 0) return;
     const c = this.dcache;
     const state = c.state[slot];
-    if (state & LineState.Dirty) {
+    if (state & Mem.LineDirty) {
       const address = (c.tags[slot] << this.lineShift) >>> 0;
       this.writeBackLine(address, this.timeSource());
-      c.state[slot] = state & ~(LineState.Dirty | LineState.DirtyReported);
+      c.state[slot] = state & ~(Mem.LineDirty | Mem.LineDirtyReported);
     }
   }
 
@@ -479,14 +529,14 @@ export class MemorySystem implements CacheOps {
   /** Handles the victim of the last D-cache allocation: a dirty line is written back through the buffer. */
   private evicted(now: number): void {
     const c = this.dcache;
-    if (c.evictedLine !== -1 && c.evictedState & LineState.Dirty) this.writeBackLine((c.evictedLine << this.lineShift) >>> 0, now);
+    if (c.evictedLine !== -1 && c.evictedState & Mem.LineDirty) this.writeBackLine((c.evictedLine << this.lineShift) >>> 0, now);
   }
 
   private writeBackLine(address: number, now: number): void {
-    const region = regionOfAddress(address);
+    const region: number = regionOfAddress(address);
     this.accounts.writebacks[region]++;
     let cost = this.lineWriteback[region];
-    if (region === Region.Sdram && this.sdram.configured) cost = this.sdram.write(address, 1 << this.lineShift, now);
+    if (region === Mem.RegionSdram && this.sdram.configured) cost = this.sdram.write(address, 1 << this.lineShift, now);
     // Eviction goes through the eviction/store path: it occupies the buffer but does not stall the load.
     this.storeBuffer.push(now, cost);
   }
@@ -495,17 +545,17 @@ export class MemorySystem implements CacheOps {
    * Starts a line fill for the line holding `address` at `now` (after any fill in flight on AXIM) and
    * returns the cycles until the requested word arrives (critical word first, TRM §5.9).
    */
-  private startFill(address: number, region: Region, now: number): number {
+  private startFill(address: number, region: number, now: number): number {
     const start = this.fillEnd > now ? this.fillEnd : now;
     const lineBytes = 1 << this.lineShift;
     const lineAddress = (address >>> this.lineShift) << this.lineShift;
     let critical: number;
     let total: number;
-    if (region === Region.Sdram && this.sdram.configured) {
+    if (region === Mem.RegionSdram && this.sdram.configured) {
       this.sdram.access(lineAddress, lineBytes, start);
       critical = this.sdram.critical;
       total = this.sdram.total;
-    } else if (region === Region.Qspi && this.qspi.configured) {
+    } else if (region === Mem.RegionQspi && this.qspi.configured) {
       // The wrap burst starts at the critical word; the QUADSPI reads the line in address order from there.
       this.qspi.access(lineAddress, lineBytes, start);
       critical = this.qspi.critical;
@@ -523,7 +573,7 @@ export class MemorySystem implements CacheOps {
   }
 
   /** Cycles until the word at `address` is available if its line is still streaming in; 0 otherwise. */
-  private streamWait(address: number, now: number, _region: Region): number {
+  private streamWait(address: number, now: number, _region: number): number {
     if ((address >>> this.lineShift) !== this.fillLine >>> 0 || now >= this.fillEnd) return 0;
     const word = (address >>> 2) & (this.wordsPerLine - 1);
     const order = (word - this.fillFirstWord + this.wordsPerLine) & (this.wordsPerLine - 1);
@@ -531,20 +581,20 @@ export class MemorySystem implements CacheOps {
     return arrives > now ? arrives - now : 0;
   }
 
-  private uncachedRead(address: number, bytes: number, region: Region, now: number): number {
-    if (region === Region.Sdram && this.sdram.configured) {
+  private uncachedRead(address: number, bytes: number, region: number, now: number): number {
+    if (region === Mem.RegionSdram && this.sdram.configured) {
       this.sdram.access(address, bytes, now);
       return this.sdram.critical;
     }
-    if (region === Region.Qspi && this.qspi.configured) {
+    if (region === Mem.RegionQspi && this.qspi.configured) {
       this.qspi.access(address, bytes, now);
       return this.qspi.total;
     }
     return this.readCritical[region];
   }
 
-  private uncachedWriteCost(address: number, bytes: number, region: Region, now: number): number {
-    if (region === Region.Sdram && this.sdram.configured) return this.sdram.write(address, bytes, now);
+  private uncachedWriteCost(address: number, bytes: number, region: number, now: number): number {
+    if (region === Mem.RegionSdram && this.sdram.configured) return this.sdram.write(address, bytes, now);
     return this.writeDrain[region];
   }
 
@@ -564,6 +614,7 @@ export class MemorySystem implements CacheOps {
     this.fillLine = -1;
     this.fillEnd = 0;
     this.lastFetchGranule = -1;
+    this.lastFetchLine = -1;
     this.storeBuffer.reset();
     this.forget();
     this.readAllocateMode = false;

@@ -27,7 +27,9 @@ export class WriteBuffer {
     }
     const start = this.lastDone > now ? this.lastDone : now;
     const finish = start + drainCycles;
-    this.done[(this.head + this.count) % this.depth] = finish;
+    // Ring index without `%` (an integer division on the hot path): head + count < 2 * depth.
+    const tail = this.head + this.count;
+    this.done[tail >= this.depth ? tail - this.depth : tail] = finish;
     this.count++;
     this.lastDone = finish;
     return stall;
@@ -44,7 +46,7 @@ export class WriteBuffer {
 
   private retireUntil(now: number): void {
     while (this.count > 0 && this.done[this.head] <= now) {
-      this.head = (this.head + 1) % this.depth;
+      this.head = this.head + 1 === this.depth ? 0 : this.head + 1;
       this.count--;
     }
   }

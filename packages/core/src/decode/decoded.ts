@@ -81,6 +81,8 @@ export class Insn implements TimingInfo {
   lateMask: number | undefined = undefined;
   baseWriteMask: number | undefined = undefined;
   flags: number | undefined = undefined;
+  /** Row of the timing model's per-record facts; -1 until the model first sees the record. */
+  timingId = -1;
 
   constructor(exec: ExecFn) {
     this.exec = exec;

@@ -86,6 +86,12 @@ export interface ClockFrequencies {
   readonly lpuart1: number;
   /** rng_ker_ck (D2CCIP2R.RNGSEL). */
   readonly rng: number;
+  /** adc_ker_ck of ADC1/2/3 (D3CCIPR.ADCSEL). */
+  readonly adc: number;
+  /** spi1/2/3_ker_ck (D2CCIP1R.SPI123SEL), spi4/5 (SPI45SEL), spi6 (D3CCIPR.SPI6SEL). */
+  readonly spi123: number;
+  readonly spi45: number;
+  readonly spi6: number;
 }
 
 const bits = (value: number, lo: number, width: number): number => (value >>> lo) & ((1 << width) - 1);
@@ -224,6 +230,13 @@ export function computeClocks(regs: RccClockRegisters, osc: Oscillators = DAISY_
     usart16: usartMux(pclk2, bits(regs.d2ccip2r, 3, 3)),
     lpuart1: usartMux(pclk4, bits(regs.d3ccipr, 0, 3)),
     rng: [hsi48, pll1.q, osc.lse, osc.lsi][bits(regs.d2ccip2r, 8, 2)],
+    // D3CCIPR.ADCSEL bits 17:16: 0 pll2_p, 1 pll3_r, 2 per_ck, 3 reserved.
+    adc: [pll2.p, pll3.r, per, 0][bits(regs.d3ccipr, 16, 2)],
+    // D2CCIP1R.SPI123SEL bits 14:12: the SAI mux inputs (pll1_q, pll2_p, pll3_p, I2S_CKIN, per_ck).
+    spi123: saiMux(bits(regs.d2ccip1r, 12, 3)),
+    // D2CCIP1R.SPI45SEL bits 18:16 and D3CCIPR.SPI6SEL bits 30:28: 0 pclk, 1 pll2_q, 2 pll3_q, 3 hsi_ker, 4 csi_ker, 5 hse.
+    spi45: [pclk2, pll2.q, pll3.q, hsi, csi, hse, 0, 0][bits(regs.d2ccip1r, 16, 3)],
+    spi6: [pclk4, pll2.q, pll3.q, hsi, csi, hse, 0, 0][bits(regs.d3ccipr, 28, 3)],
   };
 }
 

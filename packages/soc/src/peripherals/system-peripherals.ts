@@ -12,6 +12,7 @@ import { Rng } from './rng.js';
 import { Syscfg } from './syscfg.js';
 import { GENERAL_PURPOSE_TIMERS, GeneralPurposeTimer, type GeneralPurposeTimerName } from './tim.js';
 import { USART_INSTANCES, Usart, type UsartName } from './usart.js';
+import { USB_OTG_INSTANCES, UsbOtg, type UsbOtgName } from './usb-otg.js';
 
 /** The clock, power, GPIO, timer and serial peripherals of the STM32H750, created and mapped together. */
 export interface SystemPeripherals {
@@ -26,6 +27,8 @@ export interface SystemPeripherals {
   readonly timers: Readonly<Record<GeneralPurposeTimerName, GeneralPurposeTimer>>;
   readonly i2c: Readonly<Record<I2cName, I2cController>>;
   readonly usarts: Readonly<Record<UsartName, Usart>>;
+  /** The two USB OTG cores, with no cable attached. */
+  readonly usb: Readonly<Record<UsbOtgName, UsbOtg>>;
 }
 
 export interface SystemPeripheralOptions {
@@ -41,7 +44,7 @@ export interface SystemPeripheralOptions {
 export function resetSystemPeripherals(set: SystemPeripherals): void {
   // RCC first: the others re-derive their clocks from it.
   set.rcc.reset();
-  for (const device of [set.pwr, set.flash, set.syscfg, set.dbgmcu, set.exti, set.rng, ...Object.values(set.gpio), ...Object.values(set.timers), ...Object.values(set.i2c), ...Object.values(set.usarts)]) {
+  for (const device of [set.pwr, set.flash, set.syscfg, set.dbgmcu, set.exti, set.rng, ...Object.values(set.gpio), ...Object.values(set.timers), ...Object.values(set.i2c), ...Object.values(set.usarts), ...Object.values(set.usb)]) {
     device.reset();
   }
 }
@@ -56,6 +59,7 @@ export function attachSystemPeripherals(bus: SystemBus, context: SocContext, opt
   ) as Record<GeneralPurposeTimerName, GeneralPurposeTimer>;
   const i2c = Object.fromEntries((Object.keys(I2C_INSTANCES) as I2cName[]).map((n) => [n, new I2cController(context, n)])) as Record<I2cName, I2cController>;
   const usarts = Object.fromEntries((Object.keys(USART_INSTANCES) as UsartName[]).map((n) => [n, new Usart(context, n)])) as Record<UsartName, Usart>;
+  const usb = Object.fromEntries((Object.keys(USB_OTG_INSTANCES) as UsbOtgName[]).map((n) => [n, new UsbOtg(context, n)])) as Record<UsbOtgName, UsbOtg>;
   const set: SystemPeripherals = {
     rcc,
     pwr: new Pwr(context),
@@ -68,6 +72,7 @@ export function attachSystemPeripherals(bus: SystemBus, context: SocContext, opt
     timers,
     i2c,
     usarts,
+    usb,
   };
   // GPIO → EXTI: SYSCFG_EXTICRx picks which port drives EXTI line n (RM0433 SYSCFG and EXTI chapters).
   for (const p of Object.values(gpio)) {
@@ -75,7 +80,7 @@ export function attachSystemPeripherals(bus: SystemBus, context: SocContext, opt
       if (set.syscfg.extiPort(pin) === p.port) set.exti.signal(pin, level);
     });
   }
-  for (const device of [set.rcc, set.pwr, set.flash, set.syscfg, set.dbgmcu, set.exti, set.rng, ...Object.values(gpio), ...Object.values(timers), ...Object.values(i2c), ...Object.values(usarts)]) {
+  for (const device of [set.rcc, set.pwr, set.flash, set.syscfg, set.dbgmcu, set.exti, set.rng, ...Object.values(gpio), ...Object.values(timers), ...Object.values(i2c), ...Object.values(usarts), ...Object.values(usb)]) {
     bus.mapDevice(device);
   }
   return set;

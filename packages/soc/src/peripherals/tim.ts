@@ -34,6 +34,20 @@ export const GENERAL_PURPOSE_TIMERS = {
 export type GeneralPurposeTimerName = keyof typeof GENERAL_PURPOSE_TIMERS;
 
 /**
+ * The basic timers TIM6/TIM7 (RM0433 "Basic timers"): the same up-counter, CR1/CR2/DIER/SR/EGR/CNT/PSC/ARR
+ * at the same offsets, 16 bits, used as DAC triggers (TIM6 shares NVIC line 54 with the DAC underrun).
+ */
+export const BASIC_TIMERS = {
+  TIM6: { base: 0x40001000, irq: 54, bits: 16 },
+  TIM7: { base: 0x40001400, irq: 55, bits: 16 },
+} as const;
+export type BasicTimerName = keyof typeof BASIC_TIMERS;
+
+const CR2_MMS_SHIFT = 4;
+const MMS_RESET = 0;
+const MMS_UPDATE = 2;
+
+/**
  * A general-purpose timer (RM0433 TIM2–TIM5 chapter) counting up at the APB1 timer clock from the ClockTree.
  * Nothing ticks: CNT is computed from clock.cycles when read, and one clock event is scheduled at the
  * next overflow (update event: UIF, the NVIC line when DIER.UIE, preloaded PSC/ARR take effect).
@@ -51,13 +65,14 @@ export class GeneralPurposeTimer extends RegisterBlock {
   private originCycle = 0;
   private ticksPerCycle = 0;
   private overflowEvent: object | null = null;
+  private readonly triggerListeners: (() => void)[] = [];
 
   constructor(
     context: SocContext,
-    name: GeneralPurposeTimerName,
+    name: GeneralPurposeTimerName | BasicTimerName,
     private readonly clocks: ClockTree,
   ) {
-    const spec = GENERAL_PURPOSE_TIMERS[name];
+    const spec = name === 'TIM6' || name === 'TIM7' ? BASIC_TIMERS[name] : GENERAL_PURPOSE_TIMERS[name];
     super(name, spec.base, 0x400, context, 'TIM2');
     this.irq = spec.irq;
     this.mask = spec.bits === 32 ? 0xffffffff : 0xffff;
@@ -81,6 +96,14 @@ export class GeneralPurposeTimer extends RegisterBlock {
     this.originCount = 0;
     this.originCycle = this.context.clock.cycles;
     this.context.setIrq(this.irq, false);
+  }
+
+  /**
+   * Called at each TRGO pulse: the update event when CR2.MMS = 010, UG when MMS = 000 (RM0433 TIMx_CR2.MMS).
+   * DAC and ADC trigger inputs listen here.
+   */
+  onTrigger(listener: () => void): void {
+    this.triggerListeners.push(listener);
   }
 
   /** The counter value now (side-effect free). */
@@ -146,6 +169,10 @@ export class GeneralPurposeTimer extends RegisterBlock {
     if (cr1 & CR1_UDIS) return;
     this.activePsc = this.regs[TIM.PSC >>> 2] & 0xffff;
     this.activeArr = (this.regs[TIM.ARR >>> 2] & this.mask) >>> 0;
+    if (this.triggerListeners.length > 0) {
+      const mms = (this.regs[TIM.CR2 >>> 2] >>> CR2_MMS_SHIFT) & 7;
+      if (mms === MMS_UPDATE || (fromUg && mms === MMS_RESET)) for (const l of this.triggerListeners) l();
+    }
     if (fromUg && cr1 & CR1_URS) return;
     this.regs[TIM.SR >>> 2] |= SR_UIF;
     this.updateIrq();
