@@ -50,7 +50,11 @@ export function benchImage(image: ElfImage, options: BenchOptions = {}): BenchRe
   const busiestIrq = (): number | null => {
     let best: number | null = null;
     let bestTotal = 0;
+    // Streams routed to a SAI request are the audio ones; others (the ADC's, the DAC's) count only when
+    // no stream is routed to a SAI (firmware that moves audio some other way).
+    const saiOnly = AUDIO_IRQS.some((irq) => servesSai(board, irq));
     for (const [irq, list] of isrSamples) {
+      if (saiOnly && !servesSai(board, irq)) continue;
       const total = list.reduce((a, b) => a + b, 0);
       if (list.length >= 2 && total > bestTotal) {
         best = irq;
@@ -173,6 +177,19 @@ export function benchImage(image: ElfImage, options: BenchOptions = {}): BenchRe
     hottest,
     rules: board.rules.events,
   };
+}
+
+/** DMAMUX1 request IDs of the SAI1/SAI2 blocks (RM0433 DMAMUX1 request table: 87–90). */
+const SAI_DMA_REQUESTS = new Set([87, 88, 89, 90]);
+
+/** The DMA stream on NVIC line `irq` is routed (DMAMUX1) to a SAI block's request. */
+function servesSai(board: DaisyBoard, irq: number): boolean {
+  for (const [dma, first] of [[board.storage.dma1, 0], [board.storage.dma2, 8]] as const) {
+    for (const stream of dma.streams) {
+      if (stream.irq === irq) return SAI_DMA_REQUESTS.has(board.storage.dmamux.requestIdOf(first + stream.index));
+    }
+  }
+  return false;
 }
 
 /** The handler of `irq` as the vector table names it. */

@@ -40,7 +40,6 @@ import {
   MAC_NO_YOUNGER,
   PAIR_OK,
   PIPELINE_LOCK,
-  FP_READ_KIND_COUNT,
   ReadKind,
 } from './m7-tables.js';
 
@@ -108,9 +107,9 @@ export const enum RecFlag {
   SetsFlags = 1 << 15,
   /** TimingFlag.Conditional. */
   Conditional = 1 << 16,
-  /** Reads operands other than ordinary core registers (Rec.ReadA/B/C, FpReadAcc, FpRead non-zero). */
+  /** Reads operands other than ordinary core registers (TimingRow readA/B/C, fpReadAcc, fpRead non-zero). */
   OtherReads = 1 << 17,
-  /** Writes a base register or S registers (Rec.BaseWrite, FpWrite non-zero). */
+  /** Writes a base register or S registers (TimingRow baseWrite, fpWrite non-zero). */
   OtherWrites = 1 << 18,
   /** Any flag that needs a dynamic pairing check. */
   PairCheck = SingleLoad | MacNoYounger | Multiple,
@@ -118,41 +117,6 @@ export const enum RecFlag {
   Unit = FpArith | FpMac | MacBlocked | Lock,
   /** Any flag that adds cycles after issue. */
   ExtraBeats = Multiple | Extra | Div,
-}
-
-/** Field offsets within a record row (docs: the file comment of RecordTable). */
-export const enum Rec {
-  Flags = 0,
-  Cls,
-  Size,
-  /** cls * N: this class's row of PAIR_OK when it is the older instruction. */
-  PairRow,
-  /** BranchKind of the class. */
-  BranchKind,
-  /** Core registers read by the late ALU (ReadKind.Normal): their ready time is precomputed at write. */
-  ReadNormal,
-  /** Up to three further groups of core registers, each read in one stage: mask and ReadKind. */
-  ReadA,
-  KindA,
-  ReadB,
-  KindB,
-  ReadC,
-  KindC,
-  /** S registers read as a VFMA/VMLA accumulator (FpReadKind.Accumulator). */
-  FpReadAcc,
-  /** The other S registers read, all in stage FpKind (an FpReadKind). */
-  FpRead,
-  FpKind,
-  /** Core registers written with the instruction's result (base writeback excluded), bits 0..14. */
-  Write,
-  /** Core registers written by base-register writeback (an AGU result). */
-  BaseWrite,
-  /** S registers written. */
-  FpWrite,
-  /** FP_LATENCY[kind][cls] for the three FpReadKinds: from this instruction's S result to a consumer. */
-  FpLatency,
-  /** log2 of the row stride. */
-  Shift = 5,
 }
 
 export interface M7Params {
@@ -217,14 +181,16 @@ export class M7Model implements CycleModel {
   private readonly clock: { cycles: number } | null;
   // The shared tables as fields: a field's type is known to the JIT, an imported binding's is not.
   private readonly records = timingRecords;
+  private readonly rows = timingRecords.rows;
   private readonly pairOk = PAIR_OK;
 
   /** Cycle at which the last instruction issued (its last beat for multi-cycle ones). */
   private t = 0;
   /** 1 when the previous instruction left the younger issue slot open. */
   private slotOpen = 0;
-  private lastCls = 0;
-  /** PAIR_OK row of the previous instruction's class (lastCls * N). */
+  /** RecFlag bits of the previous instruction. */
+  private lastFlags = 0;
+  /** PAIR_OK row of the previous instruction's class (its class * N). */
   private lastPairRow = 0;
   private lastFirstAddress = -1;
 
@@ -322,13 +288,10 @@ export class M7Model implements CycleModel {
   }
 
   retire(pc: number, info: TimingInfo, outcome: number): number {
-    const records = this.records;
     const id = info.timingId;
-    const row = id !== undefined && id >= 0 ? id : records.rowOf(info);
-    const rec = records.data;
-    const b = row << Rec.Shift;
-    const f = rec[b + Rec.Flags];
-    const cls = rec[b + Rec.Cls];
+    const row = id !== undefined && id >= 0 ? this.rows[id] : this.records.rowOf(info);
+    const f = row.flags;
+    const cls = row.cls;
     const a = this.accounts;
     const byCause = a.byCause;
     if (this.clock !== null && this.clock.cycles > this.t) this.idle(this.clock.cycles - this.t);
@@ -347,18 +310,28 @@ export class M7Model implements CycleModel {
 
     // 3. Constraints other than the pair slot.
     let fetchReady = t0;
-    const size = rec[b + Rec.Size];
-    if (((pc + size - 1) >>> 3 | 0) !== mem.lastFetchGranule || t0 < mem.fillEnd) fetchReady = t0 + mem.fetch(pc, size, t0);
+    const size = row.size;
+    const granule = ((pc + size - 1) >>> 3) | 0;
+    if (granule !== mem.lastFetchGranule || t0 < mem.fillEnd) {
+      const line = ((granule << 3) >>> 0) >>> mem.lineShift;
+      if (t0 >= mem.fillEnd && line === mem.lastFetchLine && pc >>> mem.lineShift === line) {
+        // MemorySystem.fetch's same-line hit with no fill in flight, without the call: counted, no wait.
+        mem.lastFetchGranule = granule;
+        a.icacheHits[mem.lastFetchRegion]++;
+      } else {
+        fetchReady = t0 + mem.fetch(pc, size, t0);
+      }
+    }
     // Ordinary operands: completion + latency to the late ALU, precomputed at write time.
     let depReady: number = Hot.LongAgo;
-    let rm = rec[b + Rec.ReadNormal];
+    let rm = row.readNormal;
     while (rm !== 0) {
       const bit = rm & -rm;
       rm ^= bit;
       const t = this.regReady[31 - Math.clz32(bit)];
       if (t > depReady) depReady = t;
     }
-    if ((f & RecFlag.OtherReads) !== 0) depReady = this.otherOperandsReady(rec, b, depReady);
+    if ((f & RecFlag.OtherReads) !== 0) depReady = this.otherOperandsReady(row, depReady);
     let unitReady: number = Hot.LongAgo;
     if ((f & RecFlag.Unit) !== 0) {
       if ((f & RecFlag.FpArith) !== 0 && this.fpBusyUntil > unitReady) unitReady = this.fpBusyUntil;
@@ -397,14 +370,34 @@ export class M7Model implements CycleModel {
 
     // 6. Results and unit state.
     if ((outcome & Hot.Executed) !== 0) {
-      const m = rec[b + Rec.Write];
+      const m = row.write;
       if (m !== 0) this.writeCore(m, cls, end);
-      if ((f & RecFlag.OtherWrites) !== 0) this.otherWrites(rec, b, issue, end);
+      if ((f & RecFlag.OtherWrites) !== 0) {
+        const bw = row.baseWrite;
+        // The updated base comes from the AGU at issue, like an ALU result (JNK: post-indexed loads
+        // issue back to back).
+        if (bw !== 0) this.writeCore(bw, Hot.ClassAlu, issue);
+        let fw = row.fpWrite;
+        if (fw !== 0) {
+          const at = this.fpReadyAt;
+          const l0 = row.fpLatency0;
+          const l1 = row.fpLatency1;
+          const l2 = row.fpLatency2;
+          do {
+            const bit = fw & -fw;
+            fw ^= bit;
+            const o = (31 - Math.clz32(bit)) << 2;
+            at[o] = end + l0;
+            at[o + 1] = end + l1;
+            at[o + 2] = end + l2;
+          } while (fw !== 0);
+        }
+      }
       if ((f & RecFlag.SetsFlags) !== 0) this.flagsTime = issue;
     }
     if ((f & RecFlag.Unit) !== 0) {
-      if ((f & RecFlag.Lock) !== 0) this.lockUntil = issue + PIPELINE_LOCK[cls];
-      if ((f & RecFlag.FpArith) !== 0) this.fpBusyUntil = issue + FP_BUSY[cls];
+      if ((f & RecFlag.Lock) !== 0) this.lockUntil = issue + row.lockCycles;
+      if ((f & RecFlag.FpArith) !== 0) this.fpBusyUntil = issue + row.fpBusyCycles;
       if ((f & RecFlag.FpMac) !== 0) this.macAt = issue;
     }
 
@@ -415,11 +408,11 @@ export class M7Model implements CycleModel {
     } else {
       this.slotOpen = end === issue && (f & RecFlag.SingleIssue) === 0 ? 1 : 0;
     }
-    this.lastCls = cls;
-    this.lastPairRow = rec[b + Rec.PairRow];
+    this.lastFlags = f;
+    this.lastPairRow = row.pairRow;
     this.lastFirstAddress = firstAddress;
 
-    if ((f & RecFlag.Branch) !== 0 || (outcome & Hot.BranchTaken) !== 0) this.noteBranch(pc, rec[b + Rec.BranchKind], f, outcome, issue, end);
+    if ((f & RecFlag.Branch) !== 0 || (outcome & Hot.BranchTaken) !== 0) this.noteBranch(pc, row.branchKind, f, outcome, issue, end);
 
     if (mem.lastFetchRegion !== this.codeRegion) {
       this.flushCodeRegion();
@@ -433,7 +426,7 @@ export class M7Model implements CycleModel {
 
   /** Pair rules that depend on this execution: DTCM/D-cache banks, the MAC shadow, LDM/STM. */
   private dynamicPairOk(f: number, firstAddress: number, t0: number, info: TimingInfo): boolean {
-    if ((f & RecFlag.SingleLoad) !== 0 && IS_SINGLE_LOAD[this.lastCls] && firstAddress >= 0 && this.lastFirstAddress >= 0) {
+    if ((f & this.lastFlags & RecFlag.SingleLoad) !== 0 && firstAddress >= 0 && this.lastFirstAddress >= 0) {
       // JNK: two loads pair only when they use different banks (even/odd word) of DTCM/D-cache.
       if (((firstAddress >>> 2) & 1) === ((this.lastFirstAddress >>> 2) & 1)) return false;
     }
@@ -500,25 +493,25 @@ export class M7Model implements CycleModel {
   }
 
   /** Latest of `ready` and when the operands other than ordinary core registers are ready (row at `b`). */
-  private otherOperandsReady(rec: Int32Array, b: number, ready: number): number {
-    let m = rec[b + Rec.ReadA];
-    if (m !== 0) ready = this.coreReady(m, rec[b + Rec.KindA], ready);
-    m = rec[b + Rec.ReadB];
-    if (m !== 0) ready = this.coreReady(m, rec[b + Rec.KindB], ready);
-    m = rec[b + Rec.ReadC];
-    if (m !== 0) ready = this.coreReady(m, rec[b + Rec.KindC], ready);
+  private otherOperandsReady(row: TimingRow, ready: number): number {
+    let m = row.readA;
+    if (m !== 0) ready = this.coreReady(m, row.kindA, ready);
+    m = row.readB;
+    if (m !== 0) ready = this.coreReady(m, row.kindB, ready);
+    m = row.readC;
+    if (m !== 0) ready = this.coreReady(m, row.kindC, ready);
     const at = this.fpReadyAt;
     // S registers: the accumulator of VFMA/VMLA, then the others, each group read in one stage.
-    m = rec[b + Rec.FpReadAcc];
+    m = row.fpReadAcc;
     while (m !== 0) {
       const bit = m & -m;
       m ^= bit;
       const t = at[((31 - Math.clz32(bit)) << 2) + Hot.FpAccumulator];
       if (t > ready) ready = t;
     }
-    m = rec[b + Rec.FpRead];
+    m = row.fpRead;
     if (m !== 0) {
-      const kind = rec[b + Rec.FpKind];
+      const kind = row.fpKind;
       do {
         const bit = m & -m;
         m ^= bit;
@@ -553,30 +546,6 @@ export class M7Model implements CycleModel {
       this.regTime[r] = end;
       this.regCls[r] = cls;
       this.regReady[r] = ready;
-    }
-  }
-
-  /** Base-register writeback and S-register results. */
-  private otherWrites(rec: Int32Array, b: number, issue: number, end: number): void {
-    const bw = rec[b + Rec.BaseWrite];
-    // The updated base comes from the AGU at issue, like an ALU result (JNK: post-indexed loads issue
-    // back to back).
-    if (bw !== 0) this.writeCore(bw, Hot.ClassAlu, issue);
-    let fw = rec[b + Rec.FpWrite];
-    if (fw !== 0) {
-      const at = this.fpReadyAt;
-      const l = b + Rec.FpLatency;
-      const l0 = rec[l];
-      const l1 = rec[l + 1];
-      const l2 = rec[l + 2];
-      do {
-        const bit = fw & -fw;
-        fw ^= bit;
-        const o = (31 - Math.clz32(bit)) << 2;
-        at[o] = end + l0;
-        at[o + 1] = end + l1;
-        at[o + 2] = end + l2;
-      } while (fw !== 0);
     }
   }
 
@@ -640,10 +609,9 @@ export class M7Model implements CycleModel {
   }
 }
 
-
 /**
- * The facts retire() needs from an instruction record, worked out once and kept in one shared Int32Array
- * row (Rec fields), so the hot path reads a few numbers instead of re-deriving masks and read stages.
+ * The facts retire() needs from an instruction record, worked out once and kept in a TimingRow of a
+ * shared table, so the hot path reads a few numbers instead of re-deriving masks and read stages.
  *
  * A decoded record (core's Insn) carries `timingId` = -1 until first seen; it then keeps its row for its
  * life (records do not change once decoded). A hand-built TimingInfo without a `timingId` field (tests,
@@ -652,75 +620,111 @@ export class M7Model implements CycleModel {
  * parameters, so one table serves every model.
  */
 class RecordTable {
-  data = new Int32Array(1024 << Rec.Shift);
   /** Row 0 is the scratch row for records without a timingId field. */
-  private rows = 1;
+  readonly rows: TimingRow[] = [new TimingRow()];
 
   /** The row describing `info`, derived on first sight. */
-  rowOf(info: TimingInfo): number {
+  rowOf(info: TimingInfo): TimingRow {
     if (info.timingId === undefined) {
-      this.derive(info, 0);
-      return 0;
+      const scratch = this.rows[0];
+      derive(info, scratch);
+      return scratch;
     }
-    const row = this.rows;
-    if ((row + 1) << Rec.Shift > this.data.length) {
-      const grown = new Int32Array(this.data.length * 2);
-      grown.set(this.data);
-      this.data = grown;
-    }
-    this.rows = row + 1;
-    this.derive(info, row);
-    info.timingId = row;
+    const row = new TimingRow();
+    derive(info, row);
+    info.timingId = this.rows.length;
+    this.rows.push(row);
     return row;
   }
+}
 
-  private derive(info: TimingInfo, row: number): void {
-    if (info.flags === undefined) annotateTimingInfo(info);
-    const cls = info.cls;
-    const d = this.data;
-    const b = row << Rec.Shift;
-    d.fill(0, b, b + (1 << Rec.Shift));
-    const f = classFlags(cls);
-    const flags = info.flags ?? 0;
-    d[b + Rec.Flags] =
-      f | ((flags & TimingFlag.SetsFlags) !== 0 ? RecFlag.SetsFlags : 0) | ((flags & TimingFlag.Conditional) !== 0 ? RecFlag.Conditional : 0);
-    d[b + Rec.Cls] = cls;
-    d[b + Rec.Size] = info.size;
-    d[b + Rec.PairRow] = cls * N;
-    d[b + Rec.BranchKind] = BRANCH_KIND[cls];
+/** What retire() needs from one record (RecordTable). All fields are small integers. */
+class TimingRow {
+  /** RecFlag bits. */
+  flags = 0;
+  cls = 0;
+  size = 0;
+  /** cls * N: this class's row of PAIR_OK when it is the older instruction. */
+  pairRow = 0;
+  /** BranchKind of the class. */
+  branchKind = 0;
+  /** Core registers read by the late ALU (ReadKind.Normal): their ready time is precomputed at write. */
+  readNormal = 0;
+  /** Up to three further groups of core registers, each read in one stage: mask and ReadKind. */
+  readA = 0;
+  kindA = 0;
+  readB = 0;
+  kindB = 0;
+  readC = 0;
+  kindC = 0;
+  /** S registers read as a VFMA/VMLA accumulator (FpReadKind.Accumulator). */
+  fpReadAcc = 0;
+  /** The other S registers read, all in stage fpKind (an FpReadKind). */
+  fpRead = 0;
+  fpKind = 0;
+  /** Core registers written with the instruction's result (base writeback excluded), bits 0..14. */
+  write = 0;
+  /** Core registers written by base-register writeback (an AGU result). */
+  baseWrite = 0;
+  /** S registers written. */
+  fpWrite = 0;
+  /** FP_LATENCY[kind][cls] for the three FpReadKinds: from this instruction's S result to a consumer. */
+  fpLatency0 = 0;
+  fpLatency1 = 0;
+  fpLatency2 = 0;
+  /** PIPELINE_LOCK and FP_BUSY of the class. */
+  lockCycles = 0;
+  fpBusyCycles = 0;
+}
 
-    // Core operands by read stage (docs/timing-model.md §2.2). Defaults when decode left a mask unset:
-    // a load reads everything at the AGU, a store reads everything late (as data).
-    const read = info.readMask & 0x7fff;
-    const early = info.earlyMask ?? ((f & (RecFlag.Memory | RecFlag.Store)) === RecFlag.Memory ? read : 0);
-    const late = info.lateMask ?? ((f & RecFlag.Store) !== 0 ? read : 0);
-    const ordinary = read & ~(early | late);
-    const mul = (f & RecFlag.MulConsumer) !== 0;
-    d[b + Rec.ReadNormal] = mul ? 0 : ordinary;
-    // A register in both masks is read early (the early stage comes first).
-    d[b + Rec.ReadA] = read & early;
-    d[b + Rec.KindA] = (f & RecFlag.Memory) !== 0 ? ReadKind.Address : ReadKind.Early;
-    d[b + Rec.ReadB] = read & late & ~early;
-    d[b + Rec.KindB] = (f & RecFlag.Accumulator) !== 0 ? ReadKind.Accumulator : ReadKind.StoreData;
-    d[b + Rec.ReadC] = mul ? ordinary : 0;
-    d[b + Rec.KindC] = ReadKind.MulOperand;
+/** Fills `row` from the record `info`. */
+function derive(info: TimingInfo, row: TimingRow): void {
+  if (info.flags === undefined) annotateTimingInfo(info);
+  const cls = info.cls;
+  const f = classFlags(cls);
+  const flags = info.flags ?? 0;
+  row.flags =
+    f | ((flags & TimingFlag.SetsFlags) !== 0 ? RecFlag.SetsFlags : 0) | ((flags & TimingFlag.Conditional) !== 0 ? RecFlag.Conditional : 0);
+  row.cls = cls;
+  row.size = info.size;
+  row.pairRow = cls * N;
+  row.branchKind = BRANCH_KIND[cls];
 
-    // FP operands: the accumulator of VFMA/VMLA is the register it both reads and writes.
-    const fpRead = info.fpReadMask ?? 0;
-    const fpWrite = info.fpWriteMask ?? 0;
-    const acc = (f & RecFlag.FpMac) !== 0 ? fpRead & fpWrite : 0;
-    d[b + Rec.FpReadAcc] = acc;
-    d[b + Rec.FpRead] = fpRead & ~acc;
-    d[b + Rec.FpKind] = (f & RecFlag.Store) !== 0 ? FpReadKind.Store : FpReadKind.Normal;
+  // Core operands by read stage (docs/timing-model.md §2.2). Defaults when decode left a mask unset:
+  // a load reads everything at the AGU, a store reads everything late (as data).
+  const read = info.readMask & 0x7fff;
+  const early = info.earlyMask ?? ((f & (RecFlag.Memory | RecFlag.Store)) === RecFlag.Memory ? read : 0);
+  const late = info.lateMask ?? ((f & RecFlag.Store) !== 0 ? read : 0);
+  const ordinary = read & ~(early | late);
+  const mul = (f & RecFlag.MulConsumer) !== 0;
+  row.readNormal = mul ? 0 : ordinary;
+  // A register in both masks is read early (the early stage comes first).
+  row.readA = read & early;
+  row.kindA = (f & RecFlag.Memory) !== 0 ? ReadKind.Address : ReadKind.Early;
+  row.readB = read & late & ~early;
+  row.kindB = (f & RecFlag.Accumulator) !== 0 ? ReadKind.Accumulator : ReadKind.StoreData;
+  row.readC = mul ? ordinary : 0;
+  row.kindC = ReadKind.MulOperand;
 
-    const baseWrite = info.baseWriteMask ?? 0;
-    d[b + Rec.Write] = info.writeMask & 0x7fff & ~baseWrite;
-    d[b + Rec.BaseWrite] = baseWrite & 0x7fff;
-    d[b + Rec.FpWrite] = fpWrite;
-    for (let k = 0; k < FP_READ_KIND_COUNT; k++) d[b + Rec.FpLatency + k] = FP_LATENCY[k * N + cls];
-    if ((d[b + Rec.ReadA] | d[b + Rec.ReadB] | d[b + Rec.ReadC] | acc | d[b + Rec.FpRead]) !== 0) d[b + Rec.Flags] |= RecFlag.OtherReads;
-    if ((d[b + Rec.BaseWrite] | fpWrite) !== 0) d[b + Rec.Flags] |= RecFlag.OtherWrites;
-  }
+  // FP operands: the accumulator of VFMA/VMLA is the register it both reads and writes.
+  const fpRead = info.fpReadMask ?? 0;
+  const fpWrite = info.fpWriteMask ?? 0;
+  const acc = (f & RecFlag.FpMac) !== 0 ? fpRead & fpWrite : 0;
+  row.fpReadAcc = acc;
+  row.fpRead = fpRead & ~acc;
+  row.fpKind = (f & RecFlag.Store) !== 0 ? FpReadKind.Store : FpReadKind.Normal;
+
+  const baseWrite = info.baseWriteMask ?? 0;
+  row.write = info.writeMask & 0x7fff & ~baseWrite;
+  row.baseWrite = baseWrite & 0x7fff;
+  row.fpWrite = fpWrite;
+  row.fpLatency0 = FP_LATENCY[FpReadKind.Normal * N + cls];
+  row.fpLatency1 = FP_LATENCY[FpReadKind.Accumulator * N + cls];
+  row.fpLatency2 = FP_LATENCY[FpReadKind.Store * N + cls];
+  row.lockCycles = PIPELINE_LOCK[cls];
+  row.fpBusyCycles = FP_BUSY[cls];
+  if ((row.readA | row.readB | row.readC | acc | row.fpRead) !== 0) row.flags |= RecFlag.OtherReads;
+  if ((row.baseWrite | fpWrite) !== 0) row.flags |= RecFlag.OtherWrites;
 }
 
 /** RecFlag bits of a class, from the per-class tables of m7-tables.ts. */

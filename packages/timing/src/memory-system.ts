@@ -79,7 +79,8 @@ export class MemorySystem implements CacheOps {
   /** When the line fill in flight on AXIM completes. */
   fillEnd = 0;
   private readonly wordsPerLine: number;
-  private readonly lineShift: number;
+  /** log2 of the line size (both caches). */
+  readonly lineShift: number;
 
   // Instruction fetch: last 64-bit fetch granule looked up.
   // The line of the last cached data access that hit or allocated (still valid in the D-cache until
@@ -101,7 +102,7 @@ export class MemorySystem implements CacheOps {
    * The I-cache line (address >>> lineShift) the last fetch lookup hit or allocated, while nothing can
    * have removed it; -1 otherwise. The next granules of that line are hits without a lookup.
    */
-  private lastFetchLine = -1;
+  lastFetchLine = -1;
   /** An I-cache lookup changes no state (not LRU), so the lookup of a line known present can be skipped. */
   private readonly icacheLookupIsPure: boolean;
   /** Region of the instruction last passed to {@link fetch}. */
@@ -283,7 +284,6 @@ export class MemorySystem implements CacheOps {
   /** A store of `bytes` at `address` issued at `now`; returns the cycles the pipeline stalls (store buffer full). */
   store(address: number, bytes: number, now: number): number {
     const p = this.params;
-    const region: number = regionOfAddress(address);
     const unaligned = (address & (bytes - 1)) !== 0;
     const retire = unaligned ? p.storeRetireUnaligned : bytes < 4 ? p.storeRetireNarrow : p.storeRetireWord;
     if (((address >>> this.lineShift) | 0) === this.hitLine) {
@@ -296,6 +296,7 @@ export class MemorySystem implements CacheOps {
       }
       return this.storeBuffer.push(now, Math.max(retire, this.uncachedWriteCost(address, bytes, this.hitRegion, now)));
     }
+    const region: number = regionOfAddress(address);
     if (region === Mem.RegionDtcm || region === Mem.RegionItcm) return this.storeBuffer.push(now, retire);
     const a = this.accounts;
     const attr = this.attributes(address);
