@@ -26,6 +26,20 @@ export const enum FaultKind {
   MpuFetch,
 }
 
+/** How each FaultKind is named in reports: the fault exception and its status bit (B3.2.15). */
+export const FAULT_KIND_NAMES: Readonly<Record<number, string>> = {
+  [FaultKind.Undefined]: 'UsageFault UNDEFINSTR',
+  [FaultKind.InvalidState]: 'UsageFault INVSTATE',
+  [FaultKind.InvalidPc]: 'UsageFault INVPC',
+  [FaultKind.NoCoprocessor]: 'UsageFault NOCP',
+  [FaultKind.Unaligned]: 'UsageFault UNALIGNED',
+  [FaultKind.DivideByZero]: 'UsageFault DIVBYZERO',
+  [FaultKind.BusData]: 'BusFault PRECISERR',
+  [FaultKind.BusFetch]: 'BusFault IBUSERR',
+  [FaultKind.MpuData]: 'MemManage DACCVIOL',
+  [FaultKind.MpuFetch]: 'MemManage IACCVIOL',
+};
+
 export interface ExceptionHost {
   /**
    * A synchronous fault of the instruction at the current PC (state.r[15] still holds its address).

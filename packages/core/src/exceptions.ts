@@ -2,7 +2,7 @@ import { BusError, type Bus } from './bus.js';
 import type { CacheOps } from './cache-ops.js';
 import type { Clock } from './clock.js';
 import type { CycleModel } from './cycle-model.js';
-import { FaultKind, type ExceptionHost } from './exception-host.js';
+import { FAULT_KIND_NAMES, FaultKind, type ExceptionHost } from './exception-host.js';
 import { CoreDebug, DEMCR_MON_EN } from './scs/core-debug.js';
 import { Dwt } from './scs/dwt.js';
 import { Mpu } from './scs/mpu.js';
@@ -1064,18 +1064,7 @@ export class ExceptionModel implements ExceptionHost {
   }
 }
 
-const FAULT_TEXT: Record<number, string> = {
-  [FaultKind.Undefined]: 'UsageFault UNDEFINSTR',
-  [FaultKind.InvalidState]: 'UsageFault INVSTATE',
-  [FaultKind.InvalidPc]: 'UsageFault INVPC',
-  [FaultKind.NoCoprocessor]: 'UsageFault NOCP',
-  [FaultKind.Unaligned]: 'UsageFault UNALIGNED',
-  [FaultKind.DivideByZero]: 'UsageFault DIVBYZERO',
-  [FaultKind.BusData]: 'BusFault PRECISERR',
-  [FaultKind.BusFetch]: 'BusFault IBUSERR',
-  [FaultKind.MpuData]: 'MemManage DACCVIOL',
-  [FaultKind.MpuFetch]: 'MemManage IACCVIOL',
-};
+const FAULT_TEXT = FAULT_KIND_NAMES;
 
 function hex(v: number): string {
   return (v >>> 0).toString(16).padStart(8, '0');

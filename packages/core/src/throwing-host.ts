@@ -1,18 +1,7 @@
-import { FaultKind, type ExceptionHost } from './exception-host.js';
+import { FAULT_KIND_NAMES, FaultKind, type ExceptionHost } from './exception-host.js';
 import type { CpuState } from './state.js';
 
-const FAULT_NAMES: Record<number, string> = {
-  [FaultKind.Undefined]: 'UsageFault UNDEFINSTR',
-  [FaultKind.InvalidState]: 'UsageFault INVSTATE',
-  [FaultKind.InvalidPc]: 'UsageFault INVPC',
-  [FaultKind.NoCoprocessor]: 'UsageFault NOCP',
-  [FaultKind.Unaligned]: 'UsageFault UNALIGNED',
-  [FaultKind.DivideByZero]: 'UsageFault DIVBYZERO',
-  [FaultKind.BusData]: 'BusFault PRECISERR',
-  [FaultKind.BusFetch]: 'BusFault IBUSERR',
-  [FaultKind.MpuData]: 'MemManage DACCVIOL',
-  [FaultKind.MpuFetch]: 'MemManage IACCVIOL',
-};
+const FAULT_NAMES = FAULT_KIND_NAMES;
 
 /** Thrown by {@link ThrowingExceptionHost}: the program did something only an exception model can handle. */
 export class CpuHalt extends Error {
