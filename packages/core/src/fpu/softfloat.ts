@@ -479,30 +479,32 @@ export function toFixed(fmt: FpFormat, env: FpEnv, op: bigint, width: number, fr
     err = n - (int << k);
     half = ONE << (k - ONE);
   }
-  let roundUp: boolean;
-  switch (rmode) {
-    case Rounding.TieEven:
-      roundUp = err > half || (err === half && (int & ONE) === ONE);
-      break;
-    case Rounding.TieAway:
-      roundUp = err > half || (err === half && int >= 0n);
-      break;
-    case Rounding.PlusInf:
-      roundUp = err !== 0n;
-      break;
-    case Rounding.MinusInf:
-      roundUp = false;
-      break;
-    default:
-      roundUp = err !== 0n && int < 0n;
-  }
-  if (roundUp) int += ONE;
+  if (roundsUp(rmode, int, err, half)) int += ONE;
   if (int > BigInt(max) || int < BigInt(min)) {
     env.fpscr = (env.fpscr | FPSCR_IOC) >>> 0;
     return int > 0n ? max : min;
   }
   if (err !== 0n) env.fpscr = (env.fpscr | FPSCR_IXC) >>> 0;
   return Number(int);
+}
+
+/**
+ * Whether a value `int + err/2^k` (int rounded toward minus infinity, 0 <= err < 2^k, half = 2^(k-1))
+ * rounds up to `int + 1` in `rmode` (the rounding step shared by FPToFixed and FPRoundInt).
+ */
+function roundsUp(rmode: Rounding, int: bigint, err: bigint, half: bigint): boolean {
+  switch (rmode) {
+    case Rounding.TieEven:
+      return err > half || (err === half && (int & ONE) === ONE);
+    case Rounding.TieAway:
+      return err > half || (err === half && int >= 0n);
+    case Rounding.PlusInf:
+      return err !== 0n;
+    case Rounding.MinusInf:
+      return false;
+    default:
+      return err !== 0n && int < 0n;
+  }
 }
 
 /**
@@ -532,24 +534,7 @@ export function roundInt(fmt: FpFormat, env: FpEnv, op: bigint, rmode: Rounding,
   let int = n >> k;
   const err = n - (int << k);
   const half = ONE << (k - ONE);
-  let roundUp: boolean;
-  switch (rmode) {
-    case Rounding.TieEven:
-      roundUp = err > half || (err === half && (int & ONE) === ONE);
-      break;
-    case Rounding.TieAway:
-      roundUp = err > half || (err === half && int >= 0n);
-      break;
-    case Rounding.PlusInf:
-      roundUp = err !== 0n;
-      break;
-    case Rounding.MinusInf:
-      roundUp = false;
-      break;
-    default:
-      roundUp = err !== 0n && int < 0n;
-  }
-  if (roundUp) int += ONE;
+  if (roundsUp(rmode, int, err, half)) int += ONE;
   let result: bigint;
   if (int === 0n) result = fpZero(fmt, u.sign);
   else {
