@@ -54,6 +54,11 @@ export interface ExceptionHost {
   exceptionReturn(excReturn: number): void;
   /** WFI/WFE/SEV hints. */
   wfi(): void;
+  /**
+   * The current instruction branched to itself (`b .`, what `while (1) {}` compiles to): until an
+   * exception is taken nothing changes, so the host may skip the clock ahead to that exception.
+   */
+  spinInPlace(): void;
   wfe(): void;
   sev(): void;
   /** PRIMASK, FAULTMASK or BASEPRI changed: a pending exception may now be taken. */

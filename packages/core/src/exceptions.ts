@@ -65,7 +65,7 @@ export const DEFAULT_TAIL_CHAIN_CYCLES = 6; // [I] the Cortex-M3/M4 figure (thei
 
 export type BkptPolicy = 'stop' | 'hardfault';
 
-export type StopKind = 'lockup' | 'bkpt' | 'sleep-forever' | 'system-reset';
+export type StopKind = 'lockup' | 'bkpt' | 'sleep-forever' | 'spin-forever' | 'system-reset';
 
 /** Why the exception model asked the run to stop. */
 export interface StopReport {
@@ -154,6 +154,8 @@ export class ExceptionModel implements ExceptionHost {
   lateArrivals = 0;
   exceptionCycles = 0;
   sleepCycles = 0;
+  /** Cycles skipped while the core spun on a branch to itself (spinInPlace). */
+  spinCycles = 0;
 
   bkptPolicy: BkptPolicy;
   cycleModel: CycleModel | null;
@@ -970,6 +972,32 @@ export class ExceptionModel implements ExceptionHost {
 
   sev(): void {
     this.eventRegister = 1;
+  }
+
+  /**
+   * The core branched to itself (`b .`, the usual `while (1) {}` idle loop): registers, flags and memory
+   * stay as they are until an exception is taken, so time jumps from clock event to clock event, as for
+   * WFI, until one would preempt. The instruction is then taken as the next instruction boundary after
+   * the event, as on the core (up to the loop's 1–2 cycles earlier). When nothing could ever preempt
+   * (PRIMASK/FAULTMASK set, no interrupt source enabled, no event due) the run stops instead.
+   */
+  spinInPlace(): void {
+    const clock = this.clock;
+    const start = clock.cycles;
+    while (this.preemptingPending() === 0) {
+      if (clock.nextEventAt === Infinity || !this.canEverWake(false) || (this.state.primask & 1) !== 0 || (this.state.faultmask & 1) !== 0) {
+        this.stop('spin-forever', `branch to itself with no interrupt that could ever be taken${this.contextText()}`, (this.state.r[15] - 4) >>> 0);
+        break;
+      }
+      if (clock.nextEventAt - start > this.maxSleepCycles) {
+        this.stop('spin-forever', `branch to itself: no interrupt taken for more than ${this.maxSleepCycles} cycles${this.contextText()}`, (this.state.r[15] - 4) >>> 0);
+        break;
+      }
+      if (clock.nextEventAt > clock.cycles) clock.cycles = clock.nextEventAt;
+      clock.runDue();
+      if (this.stopReport) break;
+    }
+    this.spinCycles += clock.cycles - start;
   }
 
   /**

@@ -53,6 +53,7 @@ export class ThrowingExceptionHost implements ExceptionHost {
     throw new CpuHalt('exception-return', this.pc(), excReturn);
   }
   wfi(): void {}
+  spinInPlace(): void {}
   wfe(): void {}
   sev(): void {}
   maskChanged(): void {}

@@ -150,6 +150,16 @@ const PRELUDE = `
   str r2, [r1]
   str r0, [r1, r2, lsl #2]
 .endm
+@ SysTick interrupting every 'period' cycles: LOAD = period - 1, VAL = 0, CTRL = ENABLE | TICKINT | CLKSOURCE.
+.macro SYSTICK_START period
+  ldr r0, =0xE000E014
+  ldr r1, =\\period - 1
+  str r1, [r0]
+  movs r1, #0
+  str r1, [r0, #4]
+  movs r1, #7
+  str r1, [r0, #-4]
+.endm
 vectors:
   .word ${STACK_TOP}
   .word reset + 1

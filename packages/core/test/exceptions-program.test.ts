@@ -111,13 +111,7 @@ reset:
   ldr r0, =${SHPR3}
   ldr r1, =0xE0F00000    @ SysTick 0xE0, PendSV 0xF0
   str r1, [r0]
-  ldr r0, =0xE000E014
-  ldr r1, =999           @ LOAD: period 1000 cycles
-  str r1, [r0]
-  movs r1, #0
-  str r1, [r0, #4]       @ VAL = 0
-  movs r1, #7
-  str r1, [r0, #-4]      @ CTRL = ENABLE | TICKINT | CLKSOURCE
+  SYSTICK_START 1000
   movs r4, #0
 loop:
   wfi
@@ -146,6 +140,58 @@ pendsv:
     expect(rig.clock.cycles).toBeGreaterThanOrEqual(3000);
     expect(rig.clock.cycles).toBeLessThan(3200);
     expect(rig.model.sleepCycles).toBeGreaterThan(2500);
+  });
+
+  it('a `b .` idle loop skips to the next SysTick interrupt and takes it (while (1) {} with interrupts)', () => {
+    // Main spins on a branch to itself; the SysTick handler counts to 3, then moves the spinning
+    // context on by rewriting its stacked PC (the frame's word 6, B1.5.6) to \`done\`.
+    const rig = programRig(`
+.thumb_func
+reset:
+  SYSTICK_START 1000
+  movs r4, #0
+spin:
+  b spin
+done:
+  bkpt #0
+
+.thumb_func
+systick:
+  LOG 0x5
+  adds r4, #1
+  cmp r4, #3
+  bne 1f
+  ldr r0, =done
+  str r0, [sp, #24]      @ stacked return address
+1:
+  bx lr
+`);
+    const stop = rig.run(10_000);
+    expect(stop?.kind).toBe('bkpt');
+    expect(rig.log()).toEqual([5, 5, 5]);
+    // Three periods of 1000 cycles; the loop itself ran only a handful of times (one per tick).
+    expect(rig.clock.cycles).toBeGreaterThanOrEqual(3000);
+    expect(rig.clock.cycles).toBeLessThan(3200);
+    expect(rig.model.spinCycles).toBeGreaterThan(2800);
+    expect(rig.cpu.instructions).toBeLessThan(100);
+  });
+
+  it('a `b .` with no interrupt that could ever be taken stops the run at once', () => {
+    const rig = programRig(`
+.thumb_func
+reset:
+  cpsid i
+  ldr r0, =0xE000E014
+  ldr r1, =999
+  str r1, [r0]
+  movs r1, #7
+  str r1, [r0, #-4]      @ SysTick interrupt enabled, but PRIMASK masks it for ever
+halt:
+  b halt
+`);
+    const stop = rig.run(1_000_000);
+    expect(stop?.kind).toBe('spin-forever');
+    expect(rig.cpu.instructions).toBeLessThan(20);
   });
 
   it('BASEPRI holds back an IRQ until it is lowered (MSR BASEPRI)', () => {

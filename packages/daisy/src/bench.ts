@@ -1,16 +1,22 @@
 import type { ElfImage } from '@seedsim/elf';
 import { DMA1_IRQS, DMA2_IRQS } from '@seedsim/soc';
 import { DaisyBoard, type BoardOptions, type RunOutcome } from './board.js';
+import { BootWatch, SAI_DMA_REQUESTS } from './boot-watch.js';
 import type { BenchResult, HotFunction, RegionBreakdown } from './bench-report.js';
 import { summarize } from './stats.js';
 
 export interface BenchOptions extends BoardOptions {
   /** Audio blocks to measure (default: one second of audio at the firmware's block rate). */
   blocks?: number;
-  /** Give up if no audio interrupt has completed after this many cycles (default 4e9: ~10 s at 400 MHz). */
-  bootCycles?: number;
+  /** Give up if no audio interrupt has completed after this many simulated seconds of boot (default 10). */
+  bootSeconds?: number;
   /** Name of the callback function to time (default: found through the DMA interrupt). */
   callback?: string;
+  /**
+   * Told, once per simulated second of a boot that has not reached audio yet, what the firmware is doing
+   * (BootWatch.progressLine), so a long or stuck boot is visible while it runs.
+   */
+  onBootProgress?: (line: string) => void;
   /** Hot functions to report. */
   top?: number;
 }
@@ -65,15 +71,28 @@ export function benchImage(image: ElfImage, options: BenchOptions = {}): BenchRe
   };
 
   // 1. Boot.
-  const bootBudget = options.bootCycles ?? 4e9;
+  const bootBudgetSeconds = options.bootSeconds ?? 10;
   const bootStart = board.clock.cycles;
+  const watch = new BootWatch(board);
+  // Simulated time, summed step by step at the CPU clock of the moment (boot starts on the 64 MHz HSI).
+  let bootSeconds = 0;
+  let nextProgress = 1;
   let firstAudio = -1;
   while (busiestIrq() === null || (isrSamples.get(busiestIrq()!)!.length ?? 0) < 4) {
     if (firstAudio < 0 && [...isrSamples.values()].some((l) => l.length > 0)) firstAudio = board.clock.cycles;
-    if (board.clock.cycles - bootStart > bootBudget) {
-      throw new BenchError(`${image.name}: no audio interrupt completed within ${bootBudget.toExponential(1)} cycles of boot (is audio started?)`, null);
+    if (firstAudio < 0 && bootSeconds >= nextProgress) {
+      watch.checkpoint();
+      options.onBootProgress?.(watch.progressLine(bootSeconds));
+      nextProgress += 1;
     }
+    if (bootSeconds > bootBudgetSeconds) {
+      watch.checkpoint();
+      throw new BenchError(`${image.name}: no audio interrupt completed within ${bootBudgetSeconds} s (simulated) of boot: is audio started?\n${watch.diagnosis()}`, null);
+    }
+    const before = board.clock.cycles;
+    const hz = board.cpuHz;
     const outcome = board.run({ maxCycles: 2_000_000 });
+    bootSeconds += (board.clock.cycles - before) / hz;
     if (outcome.reason !== 'budget') throw new BenchError(`${image.name}: the firmware stopped before audio ran: ${outcome.message}`, outcome);
   }
   if (firstAudio < 0) firstAudio = board.clock.cycles;
@@ -178,9 +197,6 @@ export function benchImage(image: ElfImage, options: BenchOptions = {}): BenchRe
     rules: board.rules.events,
   };
 }
-
-/** DMAMUX1 request IDs of the SAI1/SAI2 blocks (RM0433 DMAMUX1 request table: 87–90). */
-const SAI_DMA_REQUESTS = new Set([87, 88, 89, 90]);
 
 /** The DMA stream on NVIC line `irq` is routed (DMAMUX1) to a SAI block's request. */
 function servesSai(board: DaisyBoard, irq: number): boolean {

@@ -58,7 +58,7 @@ export interface BoardOptions {
   bkpt?: 'stop' | 'hardfault';
 }
 
-export type StopReason = 'budget' | 'fault' | 'lockup' | 'bkpt' | 'sleep-forever' | 'system-reset' | 'rule' | 'stopped';
+export type StopReason = 'budget' | 'fault' | 'lockup' | 'bkpt' | 'sleep-forever' | 'spin-forever' | 'system-reset' | 'rule' | 'stopped';
 
 export interface FaultReport {
   exception: string;
@@ -320,7 +320,7 @@ export class DaisyBoard {
   }
 
   private onExceptionStop(report: StopReport): void {
-    const reason: StopReason = report.kind === 'lockup' ? 'lockup' : report.kind === 'bkpt' ? 'bkpt' : report.kind === 'sleep-forever' ? 'sleep-forever' : 'system-reset';
+    const reason: StopReason = report.kind;
     this.requestStop(reason, `${report.reason} at ${this.image.symbols.describe(report.pc)} (pc ${hex(report.pc)})`);
   }
 
@@ -349,6 +349,8 @@ export class DaisyBoard {
       stacked,
       callStack,
     };
+    // A handler that is only `b .` stops as spinning before its first instruction retires: the fault says more.
+    if (this.stop?.reason === 'spin-forever') this.stop = null;
     this.requestStop('fault', `${name} at ${this.fault.location} (pc ${hex(stacked.pc)})${status.length ? `: ${status.join('; ')}` : ''}`);
   }
 }

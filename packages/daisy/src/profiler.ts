@@ -51,6 +51,13 @@ export class Profiler implements CycleModel {
   private readonly frameReturn = new Float64Array(MAX_DEPTH);
   private readonly frameStart = new Float64Array(MAX_DEPTH);
   private readonly frameException = new Int32Array(MAX_DEPTH);
+  /**
+   * The function the frame's call entered and when: a tail call (B.W f in place of BL f; return) hands
+   * the frame to another function, but the activation its caller sees lasts until the frame returns, so
+   * completion listeners and the callee tallies are told of the function called, for the whole time.
+   */
+  private readonly frameActivationFn = new Int32Array(MAX_DEPTH);
+  private readonly frameActivationStart = new Float64Array(MAX_DEPTH);
   private depth = 0;
   private currentFn: number;
   private pendingException = false;
@@ -187,7 +194,7 @@ export class Profiler implements CycleModel {
     this.exclusive.fill(0);
     this.inclusive.fill(0);
     this.calls.fill(0);
-    for (let d = 0; d <= this.depth; d++) this.frameStart[d] = this.total;
+    for (let d = 0; d <= this.depth; d++) this.frameStart[d] = this.frameActivationStart[d] = this.total;
     this.indirectCallees.clear();
     this.indirectCalleeCalls.clear();
     this.indirectCalleeDepth.clear();
@@ -224,11 +231,15 @@ export class Profiler implements CycleModel {
     const d = this.depth;
     const returnAddress = this.frameReturn[d];
     const tag = this.frameTag[d];
-    this.pop();
+    const activationFn = this.frameActivationFn[d];
+    const activationStart = this.frameActivationStart[d];
+    this.pop(true);
     const nd = this.push(FRAME_CALL, this.idForAddress(target));
     this.frameReturn[nd] = returnAddress;
     this.frameException[nd] = 0;
     this.frameTag[nd] = tag;
+    this.frameActivationFn[nd] = activationFn;
+    this.frameActivationStart[nd] = activationStart;
   }
 
   private pushException(): void {
@@ -280,12 +291,16 @@ export class Profiler implements CycleModel {
       this.frameStart.copyWithin(1, MAX_DEPTH / 2);
       this.frameException.copyWithin(1, MAX_DEPTH / 2);
       this.frameTag.copyWithin(1, MAX_DEPTH / 2);
+      this.frameActivationFn.copyWithin(1, MAX_DEPTH / 2);
+      this.frameActivationStart.copyWithin(1, MAX_DEPTH / 2);
       this.depth -= MAX_DEPTH / 2 - 1;
     }
     const d = ++this.depth;
     this.frameKind[d] = kind;
     this.frameFn[d] = fn;
     this.frameStart[d] = this.total;
+    this.frameActivationFn[d] = fn;
+    this.frameActivationStart[d] = this.total;
     if (kind === FRAME_CALL) {
       this.activeCount[fn]++;
       this.calls[fn]++;
@@ -294,23 +309,28 @@ export class Profiler implements CycleModel {
     return d;
   }
 
-  private pop(): void {
+  /** Pops the top frame; `forTailCall` when its function hands the frame on (the activation goes on). */
+  private pop(forTailCall = false): void {
     const d = this.depth;
     const fn = this.frameFn[d];
     const cycles = this.total - this.frameStart[d];
-    if (--this.activeCount[fn] <= 0) {
-      this.activeCount[fn] = 0;
-      this.inclusive[fn] += cycles;
-    }
+    const outermost = --this.activeCount[fn] <= 0;
+    if (outermost) this.activeCount[fn] = 0;
     if (this.frameKind[d] === FRAME_EXCEPTION) {
+      if (outermost) this.inclusive[fn] += cycles;
       const listeners = this.exceptionListeners.get(this.frameException[d]);
       if (listeners) for (const l of listeners) l(cycles, fn);
-    } else {
-      const listeners = this.functionListeners.get(fn);
-      if (listeners && this.activeCount[fn] === 0) for (const l of listeners) l(cycles, fn);
+    } else if (!forTailCall) {
+      // (A function that tail-called is counted when its activation ends, below.)
+      if (outermost) this.inclusive[fn] += cycles;
+      const called = this.frameActivationFn[d];
+      const activation = this.total - this.frameActivationStart[d];
+      if (called !== fn && this.activeCount[called] === 0) this.inclusive[called] += activation;
+      const listeners = this.functionListeners.get(called);
+      if (listeners && this.activeCount[called] === 0) for (const l of listeners) l(activation, called);
       const tag = this.frameTag[d];
-      if (tag & TAG_INDIRECT_IN_HANDLER) this.indirectCallees.set(fn, (this.indirectCallees.get(fn) ?? 0) + cycles);
-      if (tag & TAG_HANDLER_CHILD) this.handlerCallees.set(fn, (this.handlerCallees.get(fn) ?? 0) + cycles);
+      if (tag & TAG_INDIRECT_IN_HANDLER) this.indirectCallees.set(called, (this.indirectCallees.get(called) ?? 0) + activation);
+      if (tag & TAG_HANDLER_CHILD) this.handlerCallees.set(called, (this.handlerCallees.get(called) ?? 0) + activation);
     }
     this.depth = d - 1;
     this.currentFn = this.frameFn[this.depth];

@@ -16,6 +16,8 @@ each median to the first.
 Options:
   --blocks N         audio blocks to measure (default: one second of audio)
   --callback SYMBOL  the function to time (default: found through the DMA interrupt)
+  --boot-seconds S   give up when no audio interrupt has run after S simulated seconds (default 10);
+                     a boot slower than 1 s prints what the firmware is doing, once per second
 ${BOARD_OPTION_HELP}
   --top N            hottest functions to list (default 10)
   --json             write the results as JSON
@@ -50,6 +52,7 @@ export async function runBench(args: string[], out: (t: string) => void, err: (t
     ...BOARD_OPTION_SPEC,
     blocks: { type: 'string' },
     callback: { type: 'string' },
+    'boot-seconds': { type: 'string' },
     top: { type: 'string' },
     json: { type: 'boolean' },
     baseline: { type: 'string' },
@@ -63,6 +66,8 @@ export async function runBench(args: string[], out: (t: string) => void, err: (t
   if (positionals.length === 0) throw new CliError(`seedsim bench: expected at least one ELF file\nTry 'seedsim bench --help'.`);
   const blocks = values.blocks === undefined ? undefined : parseIntegerOption('blocks', values.blocks as string, 1000, 1);
   const top = parseIntegerOption('top', values.top as string | undefined, 10, 1);
+  const bootSeconds = values['boot-seconds'] === undefined ? 10 : Number(values['boot-seconds']);
+  if (!(bootSeconds > 0 && bootSeconds <= 3600)) throw new CliError(`--boot-seconds: expected simulated seconds in (0, 3600], got "${values['boot-seconds']}"`);
   const tolerance = values.tolerance === undefined ? 5 : Number(values.tolerance);
   if (!(tolerance >= 0)) throw new CliError(`--tolerance: expected a percentage ≥ 0, got "${values.tolerance}"`);
   const baseline = values.baseline ? readBaseline(values.baseline as string) : null;
@@ -73,7 +78,14 @@ export async function runBench(args: string[], out: (t: string) => void, err: (t
   let failed = false;
   for (const image of images) {
     try {
-      const result = benchImage(image, { ...board, blocks, top, callback: values.callback as string | undefined });
+      const result = benchImage(image, {
+        ...board,
+        blocks,
+        top,
+        callback: values.callback as string | undefined,
+        bootSeconds,
+        onBootProgress: (line) => err(`${image.name}: ${line}\n`),
+      });
       results.push(result);
       if (!values.json) out(formatBench(result, top) + '\n');
     } catch (error) {

@@ -96,7 +96,7 @@ export async function runRun(args: string[], out: (t: string) => void, err: (t: 
   if (recorder && values.output) writeFileSync(values.output as string, encodeWav24(recorder.audio()));
 
   const events = board.rules.events;
-  const bad = events.length > 0 || !['budget', 'sleep-forever'].includes(outcome.reason);
+  const bad = events.length > 0 || !['budget', 'sleep-forever', 'spin-forever'].includes(outcome.reason);
   if (json) {
     out(
       JSON.stringify(

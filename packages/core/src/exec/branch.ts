@@ -8,19 +8,19 @@ import type { Insn } from '../decode/decoded.js';
 export function b(cpu: Cpu, i: Insn): void {
   cpu.nextPc = i.imm;
   cpu.branched = 2;
+  if (i.imm === cpu.curPc) cpu.exceptions.spinInPlace();
 }
 
 export function bCond(cpu: Cpu, i: Insn): void {
-  if (conditionPassed(cpu.state, i.cond)) {
-    cpu.nextPc = i.imm;
-    cpu.branched = 2;
-  }
+  if (conditionPassed(cpu.state, i.cond)) take(cpu, i);
 }
 
 // B<cond> specialised per condition (no switch at execution). A7.3.1 condition table.
+// A taken branch to itself spins until an exception: exception return restores the flags it tested.
 function take(cpu: Cpu, i: Insn): void {
   cpu.nextPc = i.imm;
   cpu.branched = 2;
+  if (i.imm === cpu.curPc) cpu.exceptions.spinInPlace();
 }
 export function bEq(cpu: Cpu, i: Insn): void { if (cpu.state.z === 1) take(cpu, i); }
 export function bNe(cpu: Cpu, i: Insn): void { if (cpu.state.z === 0) take(cpu, i); }

@@ -1,0 +1,98 @@
+import type { DaisyBoard } from './board.js';
+
+/** DMAMUX1 request IDs of the SAI1/SAI2 blocks (RM0433 DMAMUX1 request table: 87–90). */
+export const SAI_DMA_REQUESTS: ReadonlySet<number> = new Set([87, 88, 89, 90]);
+
+/**
+ * Watches a boot that has not reached audio yet: where the CPU spends its cycles window by window, and
+ * what the audio path (SAI blocks, DMA streams routed to them) looks like, so a firmware that never starts
+ * audio gets a diagnosis ("spinning in HAL_Delay ← SdmmcHandler::Init; SDMMC1 registers unmodelled")
+ * instead of a bare timeout.
+ */
+export class BootWatch {
+  private lastExclusive = new Map<number, number>();
+  private lastWindow: { name: string; share: number }[] = [];
+  private lastClock = 0;
+  private lastIdle = 0;
+  /** Share of the last window the core spent in WFI/WFE or a `b .` loop. */
+  private idleShare = 0;
+
+  constructor(private readonly board: DaisyBoard) {
+    this.checkpoint();
+  }
+
+  /** Closes a window: remembers which functions took the cycles since the previous checkpoint. */
+  checkpoint(): void {
+    const profile = this.board.profiler.profile();
+    const deltas: { name: string; cycles: number }[] = [];
+    let total = 0;
+    const next = new Map<number, number>();
+    profile.forEach((f, id) => {
+      next.set(id, f.exclusive);
+      const d = f.exclusive - (this.lastExclusive.get(id) ?? 0);
+      if (d > 0 && f.name !== '[sleep]') {
+        deltas.push({ name: f.name, cycles: d });
+        total += d;
+      }
+    });
+    this.lastExclusive = next;
+    deltas.sort((a, b) => b.cycles - a.cycles);
+    this.lastWindow = deltas
+      .slice(0, 3)
+      .map((d) => ({ name: d.name, share: d.cycles / total }))
+      .filter((d) => d.share >= 0.01);
+    const clock = this.board.clock.cycles;
+    const idle = this.board.exceptions.sleepCycles + this.board.exceptions.spinCycles;
+    this.idleShare = clock > this.lastClock ? (idle - this.lastIdle) / (clock - this.lastClock) : 0;
+    this.lastClock = clock;
+    this.lastIdle = idle;
+  }
+
+  /** One line: simulated time, the audio path's state and the busiest code of the last window. */
+  progressLine(simulatedSeconds: number): string {
+    return `booting: ${simulatedSeconds.toFixed(1)} s simulated, no audio interrupt yet; ${this.audioState()}; ${this.busyText()}`;
+  }
+
+  /** Several lines for the error when the boot budget runs out. */
+  diagnosis(): string {
+    const lines = [`  audio path: ${this.audioState()}`, `  CPU: ${this.busyText()}`];
+    const stack = this.board.profiler.callStack();
+    if (stack.length > 0) lines.push(`  call stack now: ${stack.join(' ← ')}`);
+    const unmodelled = this.board.rules.unmodelled;
+    if (unmodelled.length > 0) {
+      const names = [...new Set(unmodelled.map((u) => u.register))];
+      lines.push(`  unmodelled registers touched (the firmware may be waiting on one): ${names.slice(0, 8).join(', ')}${names.length > 8 ? ', …' : ''}`);
+    }
+    return lines.join('\n');
+  }
+
+  private busyText(): string {
+    const idle = this.idleShare >= 0.01 ? `idle (WFI or a \`b .\` loop) ${(this.idleShare * 100).toFixed(0)}% of the time` : '';
+    if (this.lastWindow.length === 0) return idle || 'no instructions executed';
+    const busy = `busiest code ${this.lastWindow.map((w) => `${w.name} ${(w.share * 100).toFixed(0)}%`).join(', ')}`;
+    return idle ? `${idle}; ${busy}` : busy;
+  }
+
+  private audioState(): string {
+    const s = this.board.storage;
+    const blocks = [
+      ['SAI1 A', s.sai1.blockA],
+      ['SAI1 B', s.sai1.blockB],
+      ['SAI2 A', s.sai2.blockA],
+      ['SAI2 B', s.sai2.blockB],
+    ] as const;
+    const on = blocks.filter(([, b]) => b.enabled).map(([n]) => n);
+    let routed = 0;
+    let routedOn = 0;
+    for (const [dma, first] of [[s.dma1, 0], [s.dma2, 8]] as const) {
+      for (const stream of dma.streams) {
+        if (!SAI_DMA_REQUESTS.has(s.dmamux.requestIdOf(first + stream.index))) continue;
+        routed++;
+        if (stream.enabled) routedOn++;
+      }
+    }
+    const sai = on.length > 0 ? `${on.join(', ')} enabled` : 'no SAI block enabled';
+    const dma = routed === 0 ? 'no DMA stream routed to a SAI' : `${routedOn} of ${routed} SAI DMA streams enabled`;
+    return `${sai}, ${dma}`;
+  }
+}

@@ -1,0 +1,68 @@
+/**
+ * The profiler's shadow call stack on a hand-driven instruction stream (each instruction costs 1 cycle):
+ * calls, returns and a tail call (B.W to another function's first instruction in place of BL; return).
+ */
+import { describe, expect, it } from 'vitest';
+import { CpuState, InsnClass, type CycleModel, type TimingInfo } from '@seedsim/core';
+import { SymbolTable, type ElfSymbol } from '@seedsim/elf';
+import { Profiler } from '../src/profiler.js';
+
+const fn = (name: string, address: number): ElfSymbol => ({ name, address, size: 0x100, kind: 'function', local: false, section: '.text' });
+const MAIN = 0x1000;
+const CALLBACK = 0x2000;
+const HELPER = 0x3000;
+const symbols = new SymbolTable([fn('main', MAIN), fn('callback', CALLBACK), fn('helper', HELPER)]);
+
+const oneCycle: CycleModel = { dataAccess: () => {}, retire: () => 1, exception: () => 12 };
+const BRANCH_TAKEN = 3; // Outcome.Executed | Outcome.BranchTaken
+
+function rig() {
+  const state = new CpuState();
+  state.r[15] = MAIN;
+  const profiler = new Profiler(oneCycle, state, symbols);
+  let pc = MAIN;
+  /** Retires one instruction at pc; a branch leaves the core at `to` (r[15] as the run loop sets it). */
+  const step = (cls: InsnClass = InsnClass.Alu, to?: number, writesLr = false) => {
+    const info: TimingInfo = { cls, size: 4, readMask: 0, writeMask: writesLr ? 1 << 14 : 0, transferCount: 0 };
+    const next = to ?? pc + 4;
+    state.r[15] = next;
+    profiler.retire(pc, info, to === undefined ? 1 : BRANCH_TAKEN);
+    pc = next;
+  };
+  return { profiler, step };
+}
+
+describe('Profiler call stack', () => {
+  it("a call and its return: the listener gets the callee's cycles", () => {
+    const { profiler, step } = rig();
+    const seen: number[] = [];
+    profiler.onFunctionComplete(symbols.get('callback')!, (c) => seen.push(c));
+    step(); // main
+    step(InsnClass.Call, CALLBACK, true); // BL callback (its cycle is main's)
+    step();
+    step();
+    step(InsnClass.BranchIndirect, MAIN + 8); // BX LR back to after the BL
+    expect(seen).toEqual([3]);
+    const cb = profiler.profile().find((f) => f.name === 'callback')!;
+    expect([cb.exclusive, cb.inclusive, cb.calls]).toEqual([3, 3, 1]);
+  });
+
+  it('a tail call: the called function completes when the frame returns, its tail callee included', () => {
+    const { profiler, step } = rig();
+    const seen: number[] = [];
+    profiler.onFunctionComplete(symbols.get('callback')!, (c) => seen.push(c));
+    step(InsnClass.Call, CALLBACK, true); // BL callback
+    step();
+    step(InsnClass.Branch, HELPER); // B helper: tail call (callback's 2nd instruction)
+    for (let i = 0; i < 5; i++) step();
+    step(InsnClass.BranchIndirect, MAIN + 4); // helper's BX LR returns to main for both
+    // callback: 2 instructions; helper: 5 + the return = 6; the activation main sees: 8.
+    expect(seen).toEqual([8]);
+    const byName = new Map(profiler.profile().map((f) => [f.name, f]));
+    expect(byName.get('callback')!.exclusive).toBe(2);
+    expect(byName.get('callback')!.inclusive).toBe(8);
+    expect(byName.get('helper')!.exclusive).toBe(6);
+    expect(byName.get('helper')!.inclusive).toBe(6);
+    expect(profiler.callStack()).toEqual(['main']);
+  });
+});
