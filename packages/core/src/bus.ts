@@ -12,6 +12,12 @@ export interface Bus {
   write32(addr: number, value: number): void;
   /** One halfword of instruction fetch (Thumb). */
   fetch16(addr: number): number;
+  /**
+   * Optional: a count of accesses that reached a device (peripheral registers, the PPB, memory windows
+   * with behaviour), which can answer differently over time. A bus that keeps it lets the core recognise
+   * an idle polling loop (Cpu, idle-loop skipping); without it the core never skips one.
+   */
+  readonly deviceAccesses?: number;
 }
 
 /**

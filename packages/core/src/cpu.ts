@@ -44,6 +44,9 @@ export interface CpuOptions {
  */
 const ABORT: object = Object.freeze({ seedsimAbort: true });
 
+/** Taken backward branches between two looks for an idle loop (Cpu.backwardBranch). */
+const IDLE_CHECK_INTERVAL = 64;
+
 const PAGE_SHIFT = 12;
 const PAGE_HALFWORDS = 1 << (PAGE_SHIFT - 1);
 const NO_PAGE: (Insn | null)[] = [];
@@ -97,6 +100,20 @@ export class Cpu {
   readonly scratch = new Uint32Array(16);
 
   private abortRetires = false;
+
+  // Idle-loop skipping (backwardBranch): the state at the armed branch, one loop turn ago.
+  private idleCountdown = IDLE_CHECK_INTERVAL;
+  private idleArmedAt = -1;
+  private readonly idleRegs = new Uint32Array(15);
+  private idleFlags = 0;
+  private idleStores = 0;
+  private idleFpCount = 0;
+  private idleDevices = 0;
+  private idleTransitions = 0;
+  private idleExclusive = 0;
+  /** Stores made (write8/16/32), and FP instructions begun (fpEnter): an idle loop makes neither. */
+  private storeCount = 0;
+  private fpCount = 0;
   /** Decoded pages: directory[page >>> 8][page & 0xff] (two levels, so a page switch is two array loads). */
   private directory: ((Insn | null)[] | undefined)[][] = new Array(1 << (32 - PAGE_SHIFT - 8));
   private curPageNumber = -1;
@@ -346,8 +363,64 @@ export class Cpu {
     this.abortRetires = true;
   }
 
+  /**
+   * A taken branch to an earlier address: the end of a loop turn. Every IDLE_CHECK_INTERVAL-th one looks
+   * whether the loop is idle: a turn that leaves registers, flags and the exclusive monitor as the previous
+   * turn left them, and stores nothing, touches no device, runs no FP instruction and takes no exception,
+   * reads the same memory and so repeats itself exactly until a clock event changes something (an
+   * interrupt, a DMA transfer). The clock then jumps to that event, as for WFI: HAL_Delay's wait for the
+   * next SysTick tick, a wait for a flag an interrupt sets. Interrupts are taken at the event's cycle, up to
+   * one loop turn earlier than on the core.
+   */
+  backwardBranch(): void {
+    if (--this.idleCountdown > 0) return;
+    const devices = this.bus.deviceAccesses;
+    if (devices === undefined) {
+      this.idleCountdown = Infinity; // the bus cannot tell device accesses apart: never skip
+      return;
+    }
+    const pc = this.curPc;
+    if (this.idleArmedAt === pc && this.sameStateAsArmed(devices)) {
+      this.idleArmedAt = -1;
+      this.idleCountdown = IDLE_CHECK_INTERVAL;
+      this.exceptions.idleUntilNextEvent();
+      return;
+    }
+    if (this.idleArmedAt !== -1) {
+      // The second look found a changed state or another loop: not idle now; look again later.
+      this.idleArmedAt = -1;
+      this.idleCountdown = IDLE_CHECK_INTERVAL;
+      return;
+    }
+    this.idleArmedAt = pc;
+    this.idleCountdown = 1;
+    const s = this.state;
+    for (let i = 0; i < 15; i++) this.idleRegs[i] = this.r[i];
+    this.idleFlags = this.packedFlags();
+    this.idleExclusive = s.exclusiveAddress;
+    this.idleStores = this.storeCount;
+    this.idleFpCount = this.fpCount;
+    this.idleDevices = devices;
+    this.idleTransitions = this.exceptions.transitions;
+  }
+
+  private sameStateAsArmed(devices: number): boolean {
+    if (this.storeCount !== this.idleStores || this.fpCount !== this.idleFpCount || devices !== this.idleDevices) return false;
+    if (this.exceptions.transitions !== this.idleTransitions || this.state.exclusiveAddress !== this.idleExclusive) return false;
+    if (this.packedFlags() !== this.idleFlags) return false;
+    for (let i = 0; i < 15; i++) if (this.idleRegs[i] !== this.r[i]) return false;
+    return true;
+  }
+
+  /** APSR (N, Z, C, V, Q, GE) and ITSTATE in one number. */
+  private packedFlags(): number {
+    const s = this.state;
+    return s.n | (s.z << 1) | (s.c << 2) | (s.v << 3) | (s.q << 4) | (s.ge << 5) | (s.itState << 9);
+  }
+
   /** FP executors call this first: CPACR check and lazy FP stacking by the host; unwinds on NOCP. */
   fpEnter(): void {
+    this.fpCount++;
     const pcRead = this.r[15];
     this.r[15] = this.curPc;
     if (!this.exceptions.beforeFpInstruction()) throw ABORT;
@@ -411,6 +484,7 @@ export class Cpu {
 
   write32(addr: number, value: number): void {
     if ((addr & 3) !== 0 && this.unalignedTrap) this.fault(FaultKind.Unaligned, addr);
+    this.storeCount++;
     if (this.cycleModel !== null) this.cycleModel.dataAccess(addr, 4, true);
     try {
       this.bus.write32(addr, value);
@@ -423,6 +497,7 @@ export class Cpu {
 
   write16(addr: number, value: number): void {
     if ((addr & 1) !== 0 && this.unalignedTrap) this.fault(FaultKind.Unaligned, addr);
+    this.storeCount++;
     if (this.cycleModel !== null) this.cycleModel.dataAccess(addr, 2, true);
     try {
       this.bus.write16(addr, value & 0xffff);
@@ -433,6 +508,7 @@ export class Cpu {
   }
 
   write8(addr: number, value: number): void {
+    this.storeCount++;
     if (this.cycleModel !== null) this.cycleModel.dataAccess(addr, 1, true);
     try {
       this.bus.write8(addr, value & 0xff);

@@ -59,6 +59,14 @@ export interface ExceptionHost {
    * exception is taken nothing changes, so the host may skip the clock ahead to that exception.
    */
   spinInPlace(): void;
+  /**
+   * The core is in a loop that cannot change anything until something outside it does (Cpu, idle-loop
+   * skipping): the host may move the clock to the next clock event (a timer tick, a DMA transfer) and
+   * run it; the loop then runs on and sees whatever changed.
+   */
+  idleUntilNextEvent(): void;
+  /** Exception entries, returns and tail-chains so far (the core's idle-loop check compares it). */
+  readonly transitions: number;
   wfe(): void;
   sev(): void;
   /** PRIMASK, FAULTMASK or BASEPRI changed: a pending exception may now be taken. */

@@ -154,8 +154,10 @@ export class ExceptionModel implements ExceptionHost {
   lateArrivals = 0;
   exceptionCycles = 0;
   sleepCycles = 0;
-  /** Cycles skipped while the core spun on a branch to itself (spinInPlace). */
+  /** Cycles skipped while the core spun on a branch to itself or an idle loop (spinInPlace, idleUntilNextEvent). */
   spinCycles = 0;
+  /** Exception entries, returns and tail-chains (ExceptionHost.transitions). */
+  transitions = 0;
 
   bkptPolicy: BkptPolicy;
   cycleModel: CycleModel | null;
@@ -1000,6 +1002,16 @@ export class ExceptionModel implements ExceptionHost {
     this.spinCycles += clock.cycles - start;
   }
 
+  /** See ExceptionHost.idleUntilNextEvent: one jump to the next clock event, which then runs. */
+  idleUntilNextEvent(): void {
+    const clock = this.clock;
+    if (clock.nextEventAt === Infinity || clock.nextEventAt - clock.cycles > this.maxSleepCycles) return;
+    const start = clock.cycles;
+    if (clock.nextEventAt > clock.cycles) clock.cycles = clock.nextEventAt;
+    clock.runDue();
+    this.spinCycles += clock.cycles - start;
+  }
+
   /**
    * WFI wakes on a pending exception that would preempt, or, with PRIMASK set, on one whose group
    * priority beats every active exception (taken only once PRIMASK clears) (B1.5.19).
@@ -1065,6 +1077,7 @@ export class ExceptionModel implements ExceptionHost {
   }
 
   private charge(kind: 'entry' | 'return' | 'tail-chain'): void {
+    this.transitions++;
     const model = this.cycleModel;
     const cycles = model
       ? model.exception(kind, this.frameIsFp)

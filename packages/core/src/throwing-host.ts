@@ -54,6 +54,8 @@ export class ThrowingExceptionHost implements ExceptionHost {
   }
   wfi(): void {}
   spinInPlace(): void {}
+  idleUntilNextEvent(): void {}
+  readonly transitions = 0;
   wfe(): void {}
   sev(): void {}
   maskChanged(): void {}

@@ -88,10 +88,17 @@ class DeviceBus implements Bus {
     private readonly devices: MmioDevice[],
     private readonly mpu: Mpu,
   ) {}
+  /** Bus.deviceAccesses: lets the core skip idle loops, as the SoC bus does. */
+  deviceAccesses = 0;
   private device(addr: number, isWrite: boolean): MmioDevice | null {
     // Data accesses are checked against the MPU (privileged: the tests run privileged code).
     if (isFault(this.mpu.lookup(addr, isWrite, false, true))) throw new BusError(addr, isWrite, 'MPU', 'mpu');
-    for (const d of this.devices) if (addr >= d.base && addr < d.base + d.size) return d;
+    for (const d of this.devices) {
+      if (addr >= d.base && addr < d.base + d.size) {
+        this.deviceAccesses++;
+        return d;
+      }
+    }
     return null;
   }
   read8(a: number): number {

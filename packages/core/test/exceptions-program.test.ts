@@ -176,16 +176,110 @@ systick:
     expect(rig.cpu.instructions).toBeLessThan(100);
   });
 
+  describe('idle polling loops (HAL_Delay) skip to the next clock event', () => {
+    // SysTick every 1000 cycles counts a tick in RAM (as HAL_IncTick does); main waits for 3 ticks.
+    const delayProgram = (waitLoop: string) => `
+.thumb_func
+reset:
+  SYSTICK_START 1000
+  ldr r5, =0x20001000    @ the tick variable
+  movs r4, #0
+  str r4, [r5]
+  bl get_tick
+  mov r6, r0             @ start
+${waitLoop}
+  bl get_tick
+  LOGREG r0
+  bkpt #0
+
+.thumb_func
+get_tick:
+  ldr r3, =0x20001000
+  ldr r0, [r3]
+  bx lr
+
+.thumb_func
+systick:
+  ldr r0, =0x20001000
+  ldr r1, [r0]
+  adds r1, #1
+  str r1, [r0]
+  bx lr
+`;
+
+    /** Runs main's wait for 3 ticks (optionally storing each turn) to its end. */
+    const runDelay = (storeEachTurn: boolean) => {
+      const rig = programRig(
+        delayProgram(`
+  ldr r7, =0x20002000
+wait:
+  ${storeEachTurn ? 'str r0, [r7]' : 'nop'}
+  bl get_tick
+  subs r0, r0, r6
+  cmp r0, #3
+  bcc wait`),
+      );
+      const stop = rig.run(100_000);
+      expect(stop?.kind).toBe('bkpt');
+      expect(rig.log()).toEqual([3]);
+      return rig;
+    };
+
+    it('a wait on a RAM tick (call, load, compare, branch back) skips to each tick', () => {
+      const rig = runDelay(false);
+      // Three ticks of 1000 cycles at one instruction per cycle: ~3000 instructions if every turn ran.
+      // A check every 64 turns finds the loop idle after a few hundred cycles of each tick; the rest is skipped.
+      expect(rig.clock.cycles).toBeGreaterThanOrEqual(3000);
+      expect(rig.clock.cycles).toBeLessThan(3100);
+      expect(rig.model.spinCycles).toBeGreaterThan(1000);
+      expect(rig.cpu.instructions).toBeLessThan(2000);
+    });
+
+    it('a loop that stores each turn is not idle: it runs every turn', () => {
+      expect(runDelay(true).model.spinCycles).toBe(0);
+    });
+
+    it('a loop reading a device (DWT.CYCCNT) is not idle even when nothing else changes', () => {
+      const rig = programRig(`
+.thumb_func
+reset:
+  SYSTICK_START 1000
+  ldr r0, =0xE000EDFC    @ DEMCR.TRCENA
+  ldr r1, =0x01000000
+  str r1, [r0]
+  ldr r0, =0xE0001FB0    @ DWT_LAR: unlock
+  ldr r1, =0xC5ACCE55
+  str r1, [r0]
+  ldr r0, =0xE0001000    @ DWT_CTRL.CYCCNTENA
+  movs r1, #1
+  str r1, [r0]
+  ldr r2, =0xE0001004    @ CYCCNT
+  ldr r3, =2500
+wait:
+  ldr r1, [r2]
+  cmp r1, r3
+  mov.w r1, #0           @ registers and flags come back the same each turn: only the device read differs
+  bcc wait
+  bkpt #0
+
+.thumb_func
+systick:
+  bx lr
+`);
+      const stop = rig.run(100_000);
+      expect(stop?.kind).toBe('bkpt');
+      expect(rig.model.spinCycles).toBe(0);
+      // Left as soon as CYCCNT passed 2500, not at a later tick.
+      expect(rig.clock.cycles).toBeLessThan(2600);
+    });
+  });
+
   it('a `b .` with no interrupt that could ever be taken stops the run at once', () => {
     const rig = programRig(`
 .thumb_func
 reset:
-  cpsid i
-  ldr r0, =0xE000E014
-  ldr r1, =999
-  str r1, [r0]
-  movs r1, #7
-  str r1, [r0, #-4]      @ SysTick interrupt enabled, but PRIMASK masks it for ever
+  cpsid i                @ PRIMASK masks the SysTick interrupt for ever
+  SYSTICK_START 1000
 halt:
   b halt
 `);

@@ -248,6 +248,9 @@ export class SystemBus implements Bus {
 
   // ---------------------------------------------------------------- slow path
 
+  /** Accesses that reached a device or a memory window with behaviour (Bus.deviceAccesses). */
+  deviceAccesses = 0;
+
   private slowRead(addr: number, size: AccessSize): number {
     if ((addr & (size - 1)) !== 0) this.checkUnaligned(addr, size, false);
     const p = addr >>> PAGE_SHIFT;
@@ -260,8 +263,13 @@ export class SystemBus implements Bus {
       else throw this.unmappedError(addr, false, region);
     } else if (memory !== null) {
       if (addr + size > memory.base + memory.size) throw new BusError(addr, false, `access runs past the end of ${memory.device.name}`);
-      value = memory.fast !== null ? memory.fast.read(addr, size) : memory.device.read(addr, size) >>> 0;
+      if (memory.fast !== null) value = memory.fast.read(addr, size);
+      else {
+        this.deviceAccesses++;
+        value = memory.device.read(addr, size) >>> 0;
+      }
     } else {
+      this.deviceAccesses++;
       const device = this.mmioDevice(addr, false);
       value = device.read(addr - device.base, size) >>> 0;
     }
@@ -283,8 +291,12 @@ export class SystemBus implements Bus {
     } else if (memory !== null) {
       if (addr + size > memory.base + memory.size) throw new BusError(addr, true, `access runs past the end of ${memory.device.name}`);
       if (memory.fast !== null) memory.fast.write(addr, value, size);
-      else memory.device.write(addr, value, size);
+      else {
+        this.deviceAccesses++;
+        memory.device.write(addr, value, size);
+      }
     } else {
+      this.deviceAccesses++;
       const device = this.mmioDevice(addr, true);
       device.write(addr - device.base, value, size);
     }

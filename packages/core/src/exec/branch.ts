@@ -8,7 +8,7 @@ import type { Insn } from '../decode/decoded.js';
 export function b(cpu: Cpu, i: Insn): void {
   cpu.nextPc = i.imm;
   cpu.branched = 2;
-  if (i.imm === cpu.curPc) cpu.exceptions.spinInPlace();
+  if (i.imm <= cpu.curPc) loopBranch(cpu, i);
 }
 
 export function bCond(cpu: Cpu, i: Insn): void {
@@ -20,7 +20,13 @@ export function bCond(cpu: Cpu, i: Insn): void {
 function take(cpu: Cpu, i: Insn): void {
   cpu.nextPc = i.imm;
   cpu.branched = 2;
+  if (i.imm <= cpu.curPc) loopBranch(cpu, i);
+}
+
+/** A taken branch backwards closes a loop turn; one to itself (`b .`) can only wait for an exception. */
+function loopBranch(cpu: Cpu, i: Insn): void {
   if (i.imm === cpu.curPc) cpu.exceptions.spinInPlace();
+  else cpu.backwardBranch();
 }
 export function bEq(cpu: Cpu, i: Insn): void { if (cpu.state.z === 1) take(cpu, i); }
 export function bNe(cpu: Cpu, i: Insn): void { if (cpu.state.z === 0) take(cpu, i); }
