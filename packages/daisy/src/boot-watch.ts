@@ -14,8 +14,11 @@ export class BootWatch {
   private lastWindow: { name: string; share: number }[] = [];
   private lastClock = 0;
   private lastIdle = 0;
-  /** Share of the last window the core spent in WFI/WFE or a `b .` loop. */
+  /** Share of the last window the core spent in WFI/WFE or a skipped idle loop. */
   private idleShare = 0;
+  /** A window has been closed (checkpoint after the first). */
+  hasWindow = false;
+  private started = false;
 
   constructor(private readonly board: DaisyBoard) {
     this.checkpoint();
@@ -46,6 +49,8 @@ export class BootWatch {
     this.idleShare = clock > this.lastClock ? (idle - this.lastIdle) / (clock - this.lastClock) : 0;
     this.lastClock = clock;
     this.lastIdle = idle;
+    this.hasWindow = this.started;
+    this.started = true;
   }
 
   /** One line: simulated time, the audio path's state and the busiest code of the last window. */
@@ -67,7 +72,7 @@ export class BootWatch {
   }
 
   private busyText(): string {
-    const idle = this.idleShare >= 0.01 ? `idle (WFI or a \`b .\` loop) ${(this.idleShare * 100).toFixed(0)}% of the time` : '';
+    const idle = this.idleShare >= 0.01 ? `idle (asleep or waiting in a loop) ${(this.idleShare * 100).toFixed(0)}% of the time` : '';
     if (this.lastWindow.length === 0) return idle || 'no instructions executed';
     const busy = `busiest code ${this.lastWindow.map((w) => `${w.name} ${(w.share * 100).toFixed(0)}%`).join(', ')}`;
     return idle ? `${idle}; ${busy}` : busy;
@@ -91,7 +96,7 @@ export class BootWatch {
         if (stream.enabled) routedOn++;
       }
     }
-    const sai = on.length > 0 ? `${on.join(', ')} enabled` : 'no SAI block enabled';
+    const sai = on.length > 0 ? `${on.join(', ')} enabled` : 'no SAI block enabled (audio not started: no StartAudio?)';
     const dma = routed === 0 ? 'no DMA stream routed to a SAI' : `${routedOn} of ${routed} SAI DMA streams enabled`;
     return `${sai}, ${dma}`;
   }
