@@ -12,6 +12,7 @@ export const BOARD_OPTION_SPEC: OptionSpec = {
   input: { type: 'string' },
   sine: { type: 'string' },
   analog: { type: 'string' },
+  sd: { type: 'string' },
 };
 
 export const BOARD_OPTION_HELP = `  --boot TYPE        BOOT_NONE | BOOT_SRAM | BOOT_QSPI (default: detected from the ELF)
@@ -20,7 +21,9 @@ export const BOARD_OPTION_HELP = `  --boot TYPE        BOOT_NONE | BOOT_SRAM | B
   --input FILE.wav   audio into the codec (default silence)
   --sine HZ          a sine wave into the codec instead
   --analog PIN=V,…   voltages on analog pins (knobs, CV) as fractions of VREF+, e.g. PC4=0.25,PA6=1;
-                     'default=V' sets every other pin (default 0.5, mid-scale)`;
+                     'default=V' sets every other pin (default 0.5, mid-scale)
+  --sd FILE          an SD card image (raw sectors, e.g. FAT32) in the SDMMC1 slot; writes stay in memory
+                     (default: no card)`;
 
 export function boardOptions(values: Record<string, unknown>): BoardOptions {
   const options: BoardOptions = {};
@@ -54,6 +57,7 @@ export function boardOptions(values: Record<string, unknown>): BoardOptions {
     if (!(hz > 0 && hz < 24_000)) throw new CliError(`--sine: expected a frequency in Hz below 24000, got "${values.sine}"`);
     options.audioInput = new SineSource(hz);
   }
+  if (values.sd !== undefined) options.sdCard = readInput(String(values.sd), 'SD card image');
   if (values.analog !== undefined) {
     const levels: Record<string, number> = {};
     for (const item of String(values.analog).split(',')) {

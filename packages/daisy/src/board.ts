@@ -11,6 +11,7 @@ import {
 } from '@seedsim/core';
 import type { ElfImage } from '@seedsim/elf';
 import {
+  SdCard,
   SystemBus,
   attachStorageAndAudioPeripherals,
   attachSystemPeripherals,
@@ -56,6 +57,11 @@ export interface BoardOptions {
   analogDefault?: number;
   /** What a BKPT does: stop the run with a report (default) or HardFault as on a board without a debugger. */
   bkpt?: 'stop' | 'hardfault';
+  /**
+   * An SD card image (512-byte sectors) in the SDMMC1 slot, read and written in place; without it the
+   * slot is empty and card commands time out.
+   */
+  sdCard?: Uint8Array;
 }
 
 export type StopReason = 'budget' | 'fault' | 'lockup' | 'bkpt' | 'sleep-forever' | 'spin-forever' | 'system-reset' | 'rule' | 'stopped';
@@ -142,6 +148,7 @@ export class DaisyBoard {
     this.bus = new SystemBus(context);
     this.system = attachSystemPeripherals(this.bus, context);
     this.storage = attachStorageAndAudioPeripherals(this.bus, context, this.system.rcc);
+    if (options.sdCard) this.storage.sdmmc1.insert(new SdCard(options.sdCard));
 
     this.timing = createTimingModel(options.timing ?? 'm7', {
       onRule: (rule, address, isWrite, detail) => this.reportRule(rule, address, isWrite, detail),
@@ -180,6 +187,7 @@ export class DaisyBoard {
       attachMpu(memory, this.exceptions.mpu);
       this.storage.dma1.setAccessObserver(memory);
       this.storage.dma2.setAccessObserver(memory);
+      this.storage.sdmmc1.setAccessObserver(memory);
       const reconfigure = () => memory.configure(this.busTiming());
       this.system.rcc.clockTree.onChange(reconfigure);
       this.system.flash.onLatencyChange(reconfigure);

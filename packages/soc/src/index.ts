@@ -33,4 +33,6 @@ export * from './peripherals/adc.js';
 export * from './peripherals/spi.js';
 export * from './peripherals/dac.js';
 export * from './peripherals/shared-irq.js';
+export * from './peripherals/sdmmc.js';
+export * from './devices/sd-card.js';
 export * from './peripherals/storage-audio-peripherals.js';

@@ -10,11 +10,12 @@ import { QSPI_WINDOW_BASE, QSPI_WINDOW_SIZE, Quadspi, quadspiClocksFrom } from '
 import type { Rcc } from './rcc.js';
 import { Sai, sai1ClocksFrom } from './sai.js';
 import { SPI_INSTANCES, Spi, spiClocksFrom, type SpiName } from './spi.js';
+import { Sdmmc, sdmmcClocksFrom } from './sdmmc.js';
 import { GeneralPurposeTimer } from './tim.js';
 import { shareIrqLine } from './shared-irq.js';
 import { SDRAM_SIZE } from '../devices/sdram.js';
 
-/** DMAMUX1, DMA1/DMA2, SAI1/SAI2, FMC with the SDRAM chip, QUADSPI with the IS25LP064A, ADC1/ADC2, SPI1–6, DAC1 with TIM6/TIM7. */
+/** DMAMUX1, DMA1/DMA2, SAI1/SAI2, FMC with the SDRAM chip, QUADSPI with the IS25LP064A, ADC1/ADC2, SPI1–6, DAC1 with TIM6/TIM7, SDMMC1. */
 export interface StorageAndAudioPeripherals {
   readonly dmamux: Dmamux;
   readonly dma1: DmaController;
@@ -33,6 +34,8 @@ export interface StorageAndAudioPeripherals {
   /** The basic timers that pace the DAC (TRGO → DAC trigger inputs). */
   readonly tim6: GeneralPurposeTimer;
   readonly tim7: GeneralPurposeTimer;
+  /** SDMMC1 with an empty card slot; insert an SdCard to give it one. */
+  readonly sdmmc1: Sdmmc;
 }
 
 /**
@@ -73,9 +76,11 @@ export function attachStorageAndAudioPeripherals(bus: SystemBus, context: SocCon
   const tim7 = new GeneralPurposeTimer(context, 'TIM7', rcc.clockTree);
   tim6.onTrigger(() => dac.trigger(DAC_TRIGGER.TIM6_TRGO));
   tim7.onTrigger(() => dac.trigger(DAC_TRIGGER.TIM7_TRGO));
-  const devices = [dmamux, dma1, dma2, sai1, sai2, fmc, quadspi, adcCommon, adc.ADC1, adc.ADC2, ...Object.values(spi), dac, tim6, tim7];
+  // SDMMC1's IDMA is a bus master of its own (AXI, D1 domain); its reach is checked in the SDMMC model.
+  const sdmmc1 = new Sdmmc(context, sdmmcClocksFrom(rcc), port);
+  const devices = [dmamux, dma1, dma2, sai1, sai2, fmc, quadspi, adcCommon, adc.ADC1, adc.ADC2, ...Object.values(spi), dac, tim6, tim7, sdmmc1];
   for (const device of devices) bus.mapDevice(device);
   bus.mapMemory(SDRAM_BANK1_BASE, SDRAM_SIZE, fmc.sdramWindow);
   bus.mapMemory(QSPI_WINDOW_BASE, QSPI_WINDOW_SIZE, quadspi.window);
-  return { dmamux, dma1, dma2, sai1, sai2, fmc, quadspi, analog, adc, adcCommon, spi, dac, tim6, tim7 };
+  return { dmamux, dma1, dma2, sai1, sai2, fmc, quadspi, analog, adc, adcCommon, spi, dac, tim6, tim7, sdmmc1 };
 }
