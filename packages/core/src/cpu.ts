@@ -418,6 +418,14 @@ export class Cpu {
     return s.n | (s.z << 1) | (s.c << 2) | (s.v << 3) | (s.q << 4) | (s.ge << 5) | (s.itState << 9);
   }
 
+  /** The CPACR check alone (an unallocated FP encoding): unwinds on NOCP. */
+  checkFpAccess(): void {
+    const pcRead = this.r[15];
+    this.r[15] = this.curPc;
+    if (!this.exceptions.checkFpAccess()) throw ABORT;
+    this.r[15] = pcRead;
+  }
+
   /** FP executors call this first: CPACR check and lazy FP stacking by the host; unwinds on NOCP. */
   fpEnter(): void {
     this.fpCount++;

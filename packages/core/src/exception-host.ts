@@ -78,6 +78,8 @@ export interface ExceptionHost {
    * stacked FP context if FPCCR.LSPACT, and sets CONTROL.FPCA when FPCCR.ASPEN. Returns true to go on.
    */
   beforeFpInstruction(): boolean;
+  /** The CPACR check alone (CheckVFPEnabled, B3.2.20): raises NOCP and returns false when access is denied. */
+  checkFpAccess(): boolean;
   /** True when an exception is pending that may need taking; the run loop then calls service(). */
   readonly attention: boolean;
   /** Takes the highest-priority pending exception if it can preempt. Called between instructions. */

@@ -916,6 +916,19 @@ export class ExceptionModel implements ExceptionHost {
   // FP context: the ARM ARM pseudocode ExecuteFPCheck(), CheckVFPEnabled(), PreserveFPState()
 
   beforeFpInstruction(): boolean {
+    if (!this.checkFpAccess()) return false;
+    const s = this.state;
+    if (this.fpccr & FPCCR_LSPACT) {
+      if (!this.preserveFpState()) return false;
+    }
+    if ((this.fpccr & FPCCR_ASPEN) !== 0 && (s.control & CONTROL_FPCA) === 0) {
+      s.fpscr = ((s.fpscr & ~FPDSCR_MASK) | (this.fpdscr & FPDSCR_MASK)) >>> 0;
+      s.control |= CONTROL_FPCA;
+    }
+    return true;
+  }
+
+  checkFpAccess(): boolean {
     const s = this.state;
     // CheckVFPEnabled: CPACR.CP10 (CP11 must match) 0b01 privileged only, 0b11 full (B3.2.20).
     const cp10 = (this.cpacr >>> 20) & 3;
@@ -923,13 +936,6 @@ export class ExceptionModel implements ExceptionHost {
     if (!(cp10 === 3 || (cp10 === 1 && privileged))) {
       this.fault(FaultKind.NoCoprocessor);
       return false;
-    }
-    if (this.fpccr & FPCCR_LSPACT) {
-      if (!this.preserveFpState()) return false;
-    }
-    if ((this.fpccr & FPCCR_ASPEN) !== 0 && (s.control & CONTROL_FPCA) === 0) {
-      s.fpscr = ((s.fpscr & ~FPDSCR_MASK) | (this.fpdscr & FPDSCR_MASK)) >>> 0;
-      s.control |= CONTROL_FPCA;
     }
     return true;
   }

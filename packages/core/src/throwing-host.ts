@@ -70,6 +70,9 @@ export class ThrowingExceptionHost implements ExceptionHost {
   beforeFpInstruction(): boolean {
     return true;
   }
+  checkFpAccess(): boolean {
+    return true;
+  }
   service(): void {}
 
   private pc(): number {

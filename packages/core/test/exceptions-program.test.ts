@@ -432,6 +432,36 @@ usagefault:
     expect(rig.log()).toEqual([Cfsr.NOCP]);
     expect(stop?.reason).toMatch(/BKPT #4/);
   });
+
+  // 0xEEB00A50: CP10 data-processing space, unallocated (binutils: <UNDEFINED>). The coprocessor access
+  // check comes first: NOCP while CPACR denies the FPU (B3.2.20), UNDEFINSTR once it is enabled.
+  for (const [cpacr, expected, name] of [
+    [0, Cfsr.NOCP, 'NOCP with the FPU disabled'],
+    [0x00f00000, Cfsr.UNDEFINSTR, 'UNDEFINSTR with the FPU enabled'],
+  ] as const) {
+    it(`an unallocated CP10 encoding: ${name}`, () => {
+      const rig = programRig(`
+.thumb_func
+reset:
+  ldr r0, =${SHCSR}
+  ldr r1, =0x00040000
+  str r1, [r0]
+  ldr r0, =0xE000ED88    @ CPACR
+  ldr r1, =${cpacr}
+  str r1, [r0]
+  .inst.w 0xeeb00a50
+  bkpt #0
+.thumb_func
+usagefault:
+  ldr r3, =${CFSR}
+  ldr r0, [r3]
+  LOGREG r0
+  bkpt #4
+`);
+      rig.run();
+      expect(rig.log()).toEqual([expected]);
+    });
+  }
 });
 
 describe('faults on the real core', () => {

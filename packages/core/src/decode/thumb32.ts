@@ -41,7 +41,7 @@ export function decode32(hw1: number, hw2: number, pc: number): Insn {
 }
 
 function decodeCoprocessor(hw1: number, hw2: number): Insn {
-  if (((hw2 >>> 9) & 7) === 5) return decodeFp(hw1, hw2) ?? undef();
+  if (((hw2 >>> 9) & 7) === 5) return decodeFp(hw1, hw2) ?? rec(sys.undefinedFp, InsnClass.Undefined, 'udf (cp10/11)', 0, 0);
   return rec(sys.noCoprocessor, InsnClass.Undefined, 'cdp/mcr/ldc', 0, 0);
 }
 

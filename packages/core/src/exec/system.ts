@@ -40,6 +40,15 @@ export function undefinedInsn(cpu: Cpu, _i: Insn): void {
   cpu.fault(FaultKind.Undefined);
 }
 
+/**
+ * An unallocated encoding in CP10/CP11 space: access to the coprocessor is checked first, so it is NOCP
+ * while CPACR denies the FPU (B3.2.20: "any attempted access generates a NOCP UsageFault"), else UNDEFINSTR.
+ */
+export function undefinedFp(cpu: Cpu, _i: Insn): void {
+  cpu.checkFpAccess();
+  cpu.fault(FaultKind.Undefined);
+}
+
 /** Coprocessor encodings other than CP10/CP11: UsageFault NOCP (B1.5.14). */
 export function noCoprocessor(cpu: Cpu, _i: Insn): void {
   cpu.fault(FaultKind.NoCoprocessor);
