@@ -412,14 +412,15 @@ irq0:
     expect(rig.state.r[5]).toBe(0x40400000);
   });
 
-  it('FP instruction with CPACR denying access: NOCP UsageFault', () => {
+  /** Runs `body` with UsageFault enabled (SHCSR); the handler logs CFSR and stops with BKPT #4. */
+  const usageFault = (body: string) => {
     const rig = programRig(`
 .thumb_func
 reset:
   ldr r0, =${SHCSR}
   ldr r1, =0x00040000
   str r1, [r0]
-  vmov.f32 s0, #1.0
+${body}
   bkpt #0
 .thumb_func
 usagefault:
@@ -428,7 +429,11 @@ usagefault:
   LOGREG r0
   bkpt #4
 `);
-    const stop = rig.run();
+    return { rig, stop: rig.run() };
+  };
+
+  it('FP instruction with CPACR denying access: NOCP UsageFault', () => {
+    const { rig, stop } = usageFault('  vmov.f32 s0, #1.0');
     expect(rig.log()).toEqual([Cfsr.NOCP]);
     expect(stop?.reason).toMatch(/BKPT #4/);
   });
@@ -440,25 +445,11 @@ usagefault:
     [0x00f00000, Cfsr.UNDEFINSTR, 'UNDEFINSTR with the FPU enabled'],
   ] as const) {
     it(`an unallocated CP10 encoding: ${name}`, () => {
-      const rig = programRig(`
-.thumb_func
-reset:
-  ldr r0, =${SHCSR}
-  ldr r1, =0x00040000
-  str r1, [r0]
+      const { rig } = usageFault(`
   ldr r0, =0xE000ED88    @ CPACR
   ldr r1, =${cpacr}
   str r1, [r0]
-  .inst.w 0xeeb00a50
-  bkpt #0
-.thumb_func
-usagefault:
-  ldr r3, =${CFSR}
-  ldr r0, [r3]
-  LOGREG r0
-  bkpt #4
-`);
-      rig.run();
+  .inst.w 0xeeb00a50`);
       expect(rig.log()).toEqual([expected]);
     });
   }
