@@ -37,6 +37,14 @@ describe('M7 model on the real Cpu', () => {
     expect(m.accounts.byCause[Cause.BranchMispredict]).toBe(2 + 8);
   });
 
+  it('a SUBS/BNE delay loop retires one turn per cycle (measured on an STM32H7 at 400 MHz)', () => {
+    // rust-embedded/cortex-m issue #430: cortex-m 0.7.4's asm::delay(n) runs 1 + n/2 turns of
+    // "1: subs r0, #1; bne 1b"; asked for 4e9 cycles it took 5 s at 400 MHz (2e9 cycles), so one turn
+    // per cycle: the flag-setting SUBS and the predicted BNE issue together.
+    const turns = (n: number) => rig('loop:\nsubs r0, r0, #1\nbne loop\nnop', new M7Model(), { 0: n }).run();
+    expect(turns(2000) - turns(1000)).toBe(1000);
+  });
+
   it('code in flash with the I-cache on: the second pass through a loop has no fetch stalls', () => {
     const m = new M7Model();
     m.memory.setEnabled(true, true);
