@@ -24,7 +24,7 @@ import {
 import { IdealModel, M7Model, attachMpu, busTimingFromSoc, createTimingModel, type CycleSnapshot } from '@seedsim/timing';
 import { memoryAt } from '@seedsim/soc';
 import { APP_TYPES, detectAppType, type AppType, type AppTypeInfo } from './app-types.js';
-import { loadBootImage } from './boot.js';
+import { loadBootImage, misplacedBootInfo } from './boot.js';
 import { RuleLog, type RuleEvent } from './diagnostics.js';
 import { describeFaultStatus } from './fault-status.js';
 import { LineWriterLog } from './line-writers.js';
@@ -225,6 +225,18 @@ export class DaisyBoard {
     }
 
     loadBootImage(this, this.appType.appType);
+    const bootInfo = misplacedBootInfo(this, this.appType.appType);
+    if (bootInfo !== null) {
+      this.rules.record(
+        'boot-info-misplaced',
+        bootInfo,
+        false,
+        `daisy::boot_info is linked at 0x${bootInfo.toString(16)}, but the Daisy bootloader writes it at 0x38800000 (backup SRAM, section .backup_sram): libDaisy will read version 0 there, take the pre-v6 bootloader path and skip clock, MPU and SDRAM setup, so the app runs on the 64 MHz HSI`,
+        this.state.r[15],
+        this.clock.cycles,
+        [],
+      );
+    }
     this.watchStack();
   }
 

@@ -30,6 +30,21 @@ const BOOT_INFO_VERSION = 3;
  *     memory-mapped with the quad I/O read command, its IRQ enabled; VTOR = 0x90040000.
  * Segments are placed by load address (p_paddr): startup code copies .data from there.
  */
+/** libDaisy's boot record as the app sees it (src/sys/system.cpp: `daisy::boot_info`, section .backup_sram). */
+const BOOT_INFO_SYMBOL = '_ZN5daisy9boot_infoE';
+
+/**
+ * Where a bootloader app linked libDaisy's boot record, when that is not where the bootloader writes it:
+ * the app then reads version 0 and skips its clock, MPU and SDRAM setup (libdaisy-facts §3). Null when
+ * fine or not a libDaisy bootloader app.
+ */
+export function misplacedBootInfo(board: DaisyBoard, appType: AppType): number | null {
+  if (appType === 'BOOT_NONE') return null;
+  const symbol = board.image.symbols.get(BOOT_INFO_SYMBOL);
+  if (!symbol || symbol.address === BACKUP_SRAM) return null;
+  return symbol.address;
+}
+
 export function loadBootImage(board: DaisyBoard, appType: AppType): void {
   const { bus, image } = board;
   const flashChip = board.storage.quadspi.flash;

@@ -40,6 +40,17 @@ export const Rule = {
   FlashWaitStates: 'flash-wait-states',
   /** The stack pointer went below the end of the static data linked under the stack (the board checks it). */
   StackOverflow: 'stack-overflow',
+  /**
+   * A peripheral was started while its kernel clock is off (the PLL or oscillator its RCC mux selects is
+   * not running): nothing moves, and the firmware waits for a flag that never comes or times out.
+   */
+  PeripheralNoClock: 'peripheral-no-clock',
+  /**
+   * A bootloader app (BOOT_SRAM/BOOT_QSPI) whose libDaisy `boot_info` is not linked in backup SRAM
+   * (0x3880_0000), where the Daisy bootloader writes it: libDaisy reads version 0 from its own copy, takes
+   * the "bootloader older than v6" path and skips clock, MPU and SDRAM setup.
+   */
+  BootInfoMisplaced: 'boot-info-misplaced',
 } as const;
 
 export type RuleName = (typeof Rule)[keyof typeof Rule];
@@ -63,4 +74,6 @@ export const RULE_EXPLANATIONS: Readonly<Record<RuleName, string>> = {
   'flash-write': 'CPU store to internal flash through the bus (ignored: flash is programmed through FLASH_CR)',
   'flash-wait-states': 'FLASH_ACR.LATENCY too small for the AXI clock (flash reads return corrupt data)',
   'stack-overflow': 'the stack grew below the end of the static data linked under it (variables overwritten)',
+  'boot-info-misplaced': 'a BOOT_SRAM/BOOT_QSPI app links daisy::boot_info outside backup SRAM (0x38800000): libDaisy then skips clock, MPU and SDRAM setup (an outdated linker script?)',
+  'peripheral-no-clock': 'a peripheral (SPI, SAI, ADC, SDMMC) was started with its kernel clock off: its RCC source is not running, so nothing moves (clocks not configured?)',
 };

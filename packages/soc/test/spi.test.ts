@@ -67,6 +67,25 @@ function begin(s: ReturnType<typeof setup>, comm: number, tsize: number, cfg1 = 
 }
 
 describe('SPI1 master (RM0433 SPI chapter)', () => {
+  it('a transfer started with the kernel clock off (RCC at reset: SPI123SEL = PLL1Q, PLL1 off) shifts nothing and is reported', () => {
+    const ctx = new RecordingContext();
+    const bus = new SystemBus(ctx, { autoUnmodelled: false });
+    const rcc = new Rcc(ctx); // reset values: HSI only, no PLL running
+    bus.mapDevice(rcc);
+    const spi = new Spi(ctx, 'SPI1', spiClocksFrom(rcc.clockTree, 'SPI1'), null);
+    const device = new Recorder();
+    spi.attach(device);
+    bus.mapDevice(spi);
+    const s = { ctx, bus, r: (o: number) => bus.read32(SPI1 + o), w: (o: number, v: number) => bus.write32(SPI1 + o, v), device, spi };
+    begin(s, SIMPLEX_TX, 1);
+    bus.write8(SPI1 + SPI.TXDR, 0xae);
+    ctx.advanceTo(ctx.clock.cycles + 1_000_000);
+    expect(device.frames).toEqual([]);
+    expect(s.r(SPI.SR) & EOT).toBe(0);
+    expect(ctx.rules.map((e) => e.rule)).toEqual(['peripheral-no-clock']);
+    expect(ctx.rules[0].address).toBe(SPI1 + SPI.CR1);
+  });
+
   it('resets with SR = 0x0000_1002 (TXP and TXC set)', () => {
     const s = setup();
     expect(s.r(SPI.SR)).toBe(0x0000_1002);

@@ -1,3 +1,4 @@
+import { Rule } from '../rules.js';
 import type { SocContext } from '@seedsim/core';
 import type { AnalogInputs } from './analog-inputs.js';
 import type { ClockTree } from './clock-tree.js';
@@ -342,7 +343,11 @@ export class Adc extends RegisterBlock {
 
   private after(adcCycles: number, callback: () => void): object | null {
     const cycles = adcCycles * this.cpuCyclesPerAdcCycle;
-    if (!Number.isFinite(cycles)) return null; // no ADC clock: nothing ever completes
+    if (!Number.isFinite(cycles)) {
+      // No ADC clock: nothing ever completes.
+      this.context.rule(Rule.PeripheralNoClock, this.base + ADC.CR, true, `${this.name} started with no clock: ADC12_CCR.CKMODE = 0 selects the kernel clock (D3CCIPR.ADCSEL: PLL2P, PLL3R or per_ck) and it is not running`);
+      return null;
+    }
     return this.context.clock.schedule(this.context.clock.cycles + Math.max(1, Math.ceil(cycles)), callback);
   }
 

@@ -1,3 +1,4 @@
+import { Rule } from '../rules.js';
 import type { AccessSize, SocContext } from '@seedsim/core';
 import { RegisterBlock } from './register-block.js';
 import { DmaRequest, type DmaRequester, type Dmamux } from './dmamux.js';
@@ -370,6 +371,9 @@ export class Sai extends RegisterBlock {
     }
     const i = block === this.blockA ? 0 : 1;
     this.nextFrameAt[i] = this.context.clock.cycles;
+    if (!(this.frameRate(block) > 0)) {
+      this.context.rule(Rule.PeripheralNoClock, this.base + (i === 0 ? BLOCK_A : BLOCK_B), true, `${this.name} block ${i === 0 ? 'A' : 'B'} enabled as master with no kernel clock: its RCC source (SAI1SEL/SAI23SEL, PLL1Q/PLL2P/PLL3P by default) is not running, so no audio frame is clocked`);
+    }
     this.scheduleFrame(i);
   }
 

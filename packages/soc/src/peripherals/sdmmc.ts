@@ -444,7 +444,11 @@ export class Sdmmc extends RegisterBlock {
     let clocks = COMMAND_BITS;
     if (waitResponse !== 0) clocks += response === null ? RESPONSE_TIMEOUT : N_CR + (waitResponse === 3 ? LONG_RESPONSE_BITS : SHORT_RESPONSE_BITS);
     const cpc = this.cyclesPerClock();
-    if (!Number.isFinite(cpc)) return; // no SDMMC_CK: the command never leaves
+    if (!Number.isFinite(cpc)) {
+      // No SDMMC_CK: the command never leaves.
+      this.context.rule(Rule.PeripheralNoClock, this.base + SDMMC.CMDR, true, `${this.name} command ${index} sent with no kernel clock: D1CCIPR.SDMMCSEL selects PLL1Q or PLL2R and it is not running`);
+      return;
+    }
     this.commandEvent = this.context.clock.schedule(this.context.clock.cycles + Math.max(1, Math.ceil(clocks * cpc)), this.onCommandDone);
     this.updateIrq();
   }

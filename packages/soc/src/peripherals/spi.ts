@@ -1,3 +1,4 @@
+import { Rule } from '../rules.js';
 import type { AccessSize, SocContext } from '@seedsim/core';
 import type { ClockTree } from './clock-tree.js';
 import type { DmaRequester, Dmamux } from './dmamux.js';
@@ -342,6 +343,9 @@ export class Spi extends RegisterBlock {
     if (!(old & CR1_CSTART) && cr1 & CR1_CSTART) {
       if (!(this.cfg2 & CFG2_MASTER)) this.context.unmodelled(this.name, SPI.CFG2, true, this.cfg2);
       this.shifted = 0;
+      if (!(this.spiClockHz() > 0)) {
+        this.context.rule(Rule.PeripheralNoClock, this.base + SPI.CR1, true, `${this.name} transfer started (CSTART) with no kernel clock: its RCC source (spi123/spi45/spi6 mux) is not running, so no frame is shifted`);
+      }
     }
     this.kick();
     this.serviceDma();

@@ -1,0 +1,24 @@
+/**
+ * libDaisy reads the bootloader's record through `daisy::boot_info`, linked in section .backup_sram at
+ * 0x3880_0000 where the Daisy bootloader (v6) writes it (libdaisy-facts §3, §6). An app linked with a
+ * script that has no such section gets its own zeroed copy, reads version 0 and skips clock setup.
+ */
+import { describe, expect, it } from 'vitest';
+import { SymbolTable } from '@seedsim/elf';
+import type { DaisyBoard } from '../src/board.js';
+import { misplacedBootInfo } from '../src/boot.js';
+
+const withBootInfoAt = (address: number) =>
+  ({ image: { symbols: new SymbolTable([{ name: '_ZN5daisy9boot_infoE', address, size: 12, kind: 'object', local: false, section: '.data' }]) } }) as unknown as DaisyBoard;
+
+describe('boot-info-misplaced', () => {
+  it('flags a BOOT_SRAM app whose boot_info landed in AXI SRAM .data', () => {
+    expect(misplacedBootInfo(withBootInfoAt(0x2403_0400), 'BOOT_SRAM')).toBe(0x2403_0400);
+    expect(misplacedBootInfo(withBootInfoAt(0x2403_0400), 'BOOT_QSPI')).toBe(0x2403_0400);
+  });
+
+  it('accepts boot_info in backup SRAM, and ignores BOOT_NONE apps (they never read it)', () => {
+    expect(misplacedBootInfo(withBootInfoAt(0x3880_0000), 'BOOT_SRAM')).toBeNull();
+    expect(misplacedBootInfo(withBootInfoAt(0x2403_0400), 'BOOT_NONE')).toBeNull();
+  });
+});
