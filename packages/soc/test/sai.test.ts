@@ -104,6 +104,17 @@ describe('SAI1 with DMA1 streams 0/1 as libDaisy drives them', () => {
     expect(sai.frameRate(sai.blockA)).toBeCloseTo(SAI_KERNEL_HZ / (4 * 64), 3);
   });
 
+  it('a master block enabled with no kernel clock (PLL3 not running) clocks no frame and is reported', () => {
+    const ctx = new RecordingContext();
+    const bus = new SystemBus(ctx, { autoUnmodelled: false });
+    const sai = new Sai(ctx, { clocks: { kernelHz: () => 0, cpuHz: () => 64e6 } });
+    bus.mapDevice(sai);
+    bus.write32(SAI1 + 0x04, 0x004102c0); // ACR1 with SAIEN: master TX
+    expect(sai.frameRate(sai.blockA)).toBe(0);
+    expect(ctx.rules.map((e) => e.rule)).toEqual(['peripheral-no-clock']);
+    expect(ctx.rules[0].address).toBe(SAI1 + 0x04);
+  });
+
   it('reads SAIEN back as 0 immediately after it is cleared', () => {
     const { bus } = setup();
     bus.write32(SAI1 + 0x04, 0x004102c0);
