@@ -107,7 +107,7 @@ describe('SAI1 with DMA1 streams 0/1 as libDaisy drives them', () => {
   it('a master block enabled with no kernel clock (PLL3 not running) clocks no frame and is reported', () => {
     const ctx = new RecordingContext();
     const bus = new SystemBus(ctx, { autoUnmodelled: false });
-    const sai = new Sai(ctx, { clocks: { kernelHz: () => 0, cpuHz: () => 64e6 } });
+    const sai = new Sai(ctx, { clocks: { kernelHz: () => 0, cpuHz: () => 64e6 }, dmamux: new Dmamux(ctx) });
     bus.mapDevice(sai);
     bus.write32(SAI1 + 0x04, 0x004102c0); // ACR1 with SAIEN: master TX
     expect(sai.frameRate(sai.blockA)).toBe(0);
