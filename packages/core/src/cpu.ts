@@ -149,6 +149,8 @@ export class Cpu {
     s.fpscr = 0;
     s.exclusiveAddress = -1;
     this.stopRequested = false;
+    this.idleArmedAt = -1;
+    this.idleCountdown = IDLE_CHECK_INTERVAL;
   }
 
   /** Reset through a vector table (B1.5.5 TakeReset, register part): MSP = [vtor], PC = [vtor+4]. */
