@@ -990,22 +990,15 @@ export class ExceptionModel implements ExceptionHost {
    * (PRIMASK/FAULTMASK set, no interrupt source enabled, no event due) the run stops instead.
    */
   spinInPlace(): void {
-    const clock = this.clock;
-    const start = clock.cycles;
-    while (this.preemptingPending() === 0) {
-      if (clock.nextEventAt === Infinity || !this.canEverWake(false) || (this.state.primask & 1) !== 0 || (this.state.faultmask & 1) !== 0) {
-        this.stop('spin-forever', `branch to itself with no interrupt that could ever be taken${this.contextText()}`, (this.state.r[15] - 4) >>> 0);
-        break;
-      }
-      if (clock.nextEventAt - start > this.maxSleepCycles) {
-        this.stop('spin-forever', `branch to itself: no interrupt taken for more than ${this.maxSleepCycles} cycles${this.contextText()}`, (this.state.r[15] - 4) >>> 0);
-        break;
-      }
-      if (clock.nextEventAt > clock.cycles) clock.cycles = clock.nextEventAt;
-      clock.runDue();
-      if (this.stopReport) break;
-    }
-    this.spinCycles += clock.cycles - start;
+    const s = this.state;
+    this.spinCycles += this.skipEvents(
+      () => this.preemptingPending() !== 0,
+      () => !this.canEverWake(false) || (s.primask & 1) !== 0 || (s.faultmask & 1) !== 0,
+      'spin-forever',
+      'branch to itself with no interrupt that could ever be taken',
+      'branch to itself: no interrupt taken for more than',
+      (s.r[15] - 4) >>> 0,
+    );
   }
 
   /** See ExceptionHost.idleUntilNextEvent: one jump to the next clock event, which then runs. */
@@ -1035,23 +1028,37 @@ export class ExceptionModel implements ExceptionHost {
    * has slept `maxSleepCycles` in one go, the run is stopped with a "sleeping forever" reason instead.
    */
   private sleep(isWfe: boolean): void {
+    const what = isWfe ? 'WFE' : 'WFI';
+    this.sleepCycles += this.skipEvents(
+      () => this.wouldWake() || (isWfe && this.eventRegister !== 0),
+      () => !this.canEverWake(isWfe),
+      'sleep-forever',
+      `${what} with no interrupt that could ever wake the core`,
+      `${what}: asleep for more than`,
+    );
+  }
+
+  /**
+   * Jumps the clock from event to event, running each, until `woken()`; returns the cycles skipped.
+   * Stops the run as `kind` when no event is due or `hopeless()`, or after `maxSleepCycles`.
+   */
+  private skipEvents(woken: () => boolean, hopeless: () => boolean, kind: StopKind, never: string, tooLong: string, pc?: number): number {
     const clock = this.clock;
     const start = clock.cycles;
-    const what = isWfe ? 'WFE' : 'WFI';
-    while (!this.wouldWake() && !(isWfe && this.eventRegister)) {
-      if (clock.nextEventAt === Infinity || !this.canEverWake(isWfe)) {
-        this.stop('sleep-forever', `${what} with no interrupt that could ever wake the core${this.contextText()}`);
+    while (!woken()) {
+      if (clock.nextEventAt === Infinity || hopeless()) {
+        this.stop(kind, `${never}${this.contextText()}`, pc);
         break;
       }
       if (clock.nextEventAt - start > this.maxSleepCycles) {
-        this.stop('sleep-forever', `${what}: asleep for more than ${this.maxSleepCycles} cycles${this.contextText()}`);
+        this.stop(kind, `${tooLong} ${this.maxSleepCycles} cycles${this.contextText()}`, pc);
         break;
       }
       if (clock.nextEventAt > clock.cycles) clock.cycles = clock.nextEventAt;
       clock.runDue();
       if (this.stopReport) break;
     }
-    this.sleepCycles += clock.cycles - start;
+    return clock.cycles - start;
   }
 
   /**
