@@ -114,8 +114,11 @@ export class SdCard {
     // beyond the image reads as zeros (writes there are dropped).
     const units = Math.max(1, Math.ceil(image.length / CAPACITY_UNIT));
     this.blockCount = (units * CAPACITY_UNIT) / SD_BLOCK_SIZE;
+    // [I] A few polls, so the HAL's ACMD41 retry loop runs; real cards stay busy for up to 1 s (SD spec, ACMD41).
     this.initBusyPolls = options.initBusyPolls ?? 2;
     this.publishedRca = (options.rca ?? 0x5a5a) & 0xffff;
+    // [I] Our choice for a typical card: the SD spec ("Timeouts") bounds write busy at 250 ms for SDHC and
+    // leaves the actual programming time to the card; a 512-byte block on current cards takes ~0.1–1 ms.
     this.programSeconds = options.programSeconds ?? 250e-6;
   }
 
