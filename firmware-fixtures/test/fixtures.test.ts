@@ -70,7 +70,7 @@ const manifests: Manifest[] = manifestFiles.map((f) => JSON.parse(readFileSync(j
 const byName = new Map(manifests.map((m) => [m.name, m]));
 
 // Rule names the seedsim checkers report (packages/soc/src/rules.ts, DESIGN.md principle 6).
-const KNOWN_RULES = new Set(['sdram-before-init', 'qspi-before-mapped', 'dma-to-tcm', 'dma-read-dirty-cache']);
+const KNOWN_RULES = new Set(['sdram-before-init', 'qspi-before-mapped', 'dma-to-tcm', 'dma-read-dirty-cache', 'audio-deadline-missed']);
 
 function regionOf(m: Manifest, address: number): string | undefined {
   const regions = REGIONS_BY_APP_TYPE[m.appType]!;
@@ -83,6 +83,7 @@ describe('fixture set', () => {
     const expected = [
       'audio-o2', 'audio-os', 'audio-sdram', 'audio-boot-sram', 'audio-axi-bss', 'audio-dtcm-obj', 'audio-itcm', 'audio-qspi', 'audio-480',
       'bug-sdram-ctor', 'fix-sdram-ctor', 'bug-qspi-early', 'fix-qspi-early', 'bug-dma-dtcm', 'fix-dma-dtcm', 'bug-dma-cache', 'fix-dma-cache',
+      'bug-callback-overrun', 'fix-callback-overrun',
       'micro-load-use', 'micro-div', 'micro-fpu-chain', 'micro-branch', 'micro-stream',
     ];
     expect([...byName.keys()].sort()).toEqual(expected.sort());

@@ -24,6 +24,7 @@ import {
 import { IdealModel, M7Model, attachMpu, busTimingFromSoc, createTimingModel, type CycleSnapshot } from '@seedsim/timing';
 import { memoryAt } from '@seedsim/soc';
 import { APP_TYPES, detectAppType, type AppType, type AppTypeInfo } from './app-types.js';
+import { DMA_STREAM_IRQS, EXCEPTION_IRQ_BASE, blockCycles, blockFramesGuess, servesSai } from './audio-path.js';
 import { loadBootImage, misplacedBootInfo } from './boot.js';
 import { RuleLog, type RuleEvent } from './diagnostics.js';
 import { describeFaultStatus } from './fault-status.js';
@@ -238,6 +239,34 @@ export class DaisyBoard {
       );
     }
     this.watchStack();
+    this.watchAudioDeadlines();
+  }
+
+  /**
+   * An audio DMA interrupt must finish within the block it serves: by then the DMA comes back to the
+   * buffer half the callback is writing. Checked at each completion of a handler whose stream DMAMUX1
+   * routes to a SAI, against the block's length at the SAI frame rate (audio-path.ts).
+   */
+  private watchAudioDeadlines(): void {
+    for (const irq of DMA_STREAM_IRQS) {
+      this.profiler.onExceptionComplete(irq + EXCEPTION_IRQ_BASE, (cycles) => {
+        if (!servesSai(this, irq)) return;
+        const budget = blockCycles(this, irq);
+        if (budget > 0 && cycles > budget) this.reportMissedDeadline(irq, cycles, budget);
+      });
+    }
+  }
+
+  private reportMissedDeadline(irq: number, cycles: number, budget: number): void {
+    const stream = [...this.storage.dma1.streams, ...this.storage.dma2.streams].find((s) => s.irq === irq);
+    const frames = blockFramesGuess(this, irq);
+    const handler = this.handlerName(irq + EXCEPTION_IRQ_BASE);
+    const detail =
+      `${handler} ran ${Math.round(cycles)} cycles for a block of ${frames} frames that lasts ${Math.round(budget)} cycles ` +
+      `(${Math.round((100 * cycles) / budget)}% of it): the DMA reached the buffer half before the callback finished writing it, an audible click`;
+    // Located at the handler's entry, so every overrun of one interrupt folds into one event.
+    const entry = this.bus.peek(this.exceptions.vtor + 4 * (irq + EXCEPTION_IRQ_BASE), 4) & ~1;
+    this.rules.record('audio-deadline-missed', stream?.m0ar ?? 0, true, detail, entry >>> 0, this.clock.cycles, this.profiler.callStack());
   }
 
   /**

@@ -1,7 +1,5 @@
+import { SAI_DMA_REQUESTS } from './audio-path.js';
 import type { DaisyBoard } from './board.js';
-
-/** DMAMUX1 request IDs of the SAI1/SAI2 blocks (RM0433 DMAMUX1 request table: 87–90). */
-export const SAI_DMA_REQUESTS: ReadonlySet<number> = new Set([87, 88, 89, 90]);
 
 /**
  * Watches a boot that has not reached audio yet: where the CPU spends its cycles window by window, and

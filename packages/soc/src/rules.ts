@@ -51,6 +51,11 @@ export const Rule = {
    * the "bootloader older than v6" path and skips clock, MPU and SDRAM setup.
    */
   BootInfoMisplaced: 'boot-info-misplaced',
+  /**
+   * An audio DMA interrupt (a stream DMAMUX1 routes to a SAI) ran longer than the block it serves lasts:
+   * the DMA reached the buffer half before the callback finished writing it (the board checks it).
+   */
+  AudioDeadlineMissed: 'audio-deadline-missed',
 } as const;
 
 export type RuleName = (typeof Rule)[keyof typeof Rule];
@@ -75,5 +80,6 @@ export const RULE_EXPLANATIONS: Readonly<Record<RuleName, string>> = {
   'flash-wait-states': 'FLASH_ACR.LATENCY too small for the AXI clock (flash reads return corrupt data)',
   'stack-overflow': 'the stack grew below the end of the static data linked under it (variables overwritten)',
   'boot-info-misplaced': 'a BOOT_SRAM/BOOT_QSPI app links daisy::boot_info outside backup SRAM (0x38800000): libDaisy then skips clock, MPU and SDRAM setup (an outdated linker script?)',
+  'audio-deadline-missed': 'the audio interrupt ran longer than one audio block lasts: the DMA played the buffer half before the callback finished it (an audible click)',
   'peripheral-no-clock': 'a peripheral (SPI, SAI, ADC, SDMMC) was started with its kernel clock off: its RCC source is not running, so nothing moves (clocks not configured?)',
 };

@@ -1,0 +1,27 @@
+/**
+ * audio-deadline-missed: the audio interrupt must return within the block it serves. bug/fix-callback-overrun
+ * run the audio fixture's chain plus 80 / 40 extra EQ voices; the block is 48 frames at the SAI rate the
+ * clock tree gives (48,014.3 Hz at 400 MHz: 399,881 cycles).
+ */
+import { describe, expect, it } from 'vitest';
+import { benchImage } from '../src/bench.js';
+import { fixtureImage } from './fixtures.js';
+
+const BLOCK_CYCLES = (400e6 * 48) / 48_014.32;
+
+describe('audio-deadline-missed', () => {
+  it('fires when the callback outlasts its block, and the bench still reports the load', () => {
+    const r = benchImage(fixtureImage('bug-callback-overrun'), { blocks: 4 });
+    expect(r.cpuLoad.median).toBeGreaterThan(1);
+    expect(r.callback.cycles.median).toBeGreaterThan(BLOCK_CYCLES);
+    const event = r.rules.find((e) => e.rule === 'audio-deadline-missed');
+    expect(event?.location).toBe('DMA1_Stream1_IRQHandler');
+    expect(event?.detail).toContain(`lasts ${Math.round(BLOCK_CYCLES)} cycles`);
+  });
+
+  it('stays quiet when the callback fits', () => {
+    const r = benchImage(fixtureImage('fix-callback-overrun'), { blocks: 4 });
+    expect(r.cpuLoad.max).toBeLessThan(1);
+    expect(r.rules.filter((e) => e.rule === 'audio-deadline-missed')).toEqual([]);
+  });
+});
