@@ -26,6 +26,7 @@ import { memoryAt } from '@seedsim/soc';
 import { APP_TYPES, detectAppType, type AppType, type AppTypeInfo } from './app-types.js';
 import { DMA_STREAM_IRQS, EXCEPTION_IRQ_BASE, blockCycles, blockFramesGuess, servesSai } from './audio-path.js';
 import { loadBootImage, misplacedBootInfo } from './boot.js';
+import { blockingFunctions } from './blocking-calls.js';
 import { RuleLog, type RuleEvent } from './diagnostics.js';
 import { describeFaultStatus } from './fault-status.js';
 import { LineWriterLog } from './line-writers.js';
@@ -240,6 +241,21 @@ export class DaisyBoard {
     }
     this.watchStack();
     this.watchAudioDeadlines();
+    this.watchBlockingCalls();
+  }
+
+  /** Calls from interrupt handlers to heap, delay and file functions (blocking-calls.ts). */
+  private watchBlockingCalls(): void {
+    const functions = blockingFunctions(this.image.symbols);
+    if (functions.length === 0) return;
+    this.profiler.watchCallsInHandlers(functions);
+    this.profiler.onWatchedCallInHandler = (callee, reason, exceptionNumber) => {
+      if (exceptionNumber < EXCEPTION_IRQ_BASE) return; // faults and system handlers are not the concern here
+      const handler = this.handlerName(exceptionNumber);
+      const name = this.image.symbols.describe(callee);
+      const detail = `${handler} (IRQ ${exceptionNumber - EXCEPTION_IRQ_BASE}) calls ${name}: ${reason}`;
+      this.rules.record('blocking-call-in-interrupt', callee, false, detail, this.cpu.curPc, this.clock.cycles, this.profiler.callStack(), 'call');
+    };
   }
 
   /**

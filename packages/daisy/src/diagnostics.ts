@@ -16,8 +16,11 @@ export interface RuleEvent {
   callStack: string[];
   /** How many times the same rule fired at the same PC on the same symbol (reported once). */
   count: number;
-  /** 'dma' when a DMA transfer made the access: then `location` is where the CPU happened to be. */
-  origin: 'cpu' | 'dma';
+  /**
+   * 'dma' when a DMA transfer made the access: then `location` is where the CPU happened to be. 'call'
+   * when the event is a call of the function at `address` rather than a data access.
+   */
+  origin: 'cpu' | 'dma' | 'call';
 }
 
 export interface UnmodelledAccess {
@@ -48,7 +51,7 @@ export class RuleLog {
     private readonly onNew: ((event: RuleEvent) => void) | null = null,
   ) {}
 
-  record(rule: string, address: number, isWrite: boolean, detail: string, pc: number, cycle: number, callStack: string[], origin: 'cpu' | 'dma' = 'cpu'): RuleEvent {
+  record(rule: string, address: number, isWrite: boolean, detail: string, pc: number, cycle: number, callStack: string[], origin: RuleEvent['origin'] = 'cpu'): RuleEvent {
     const dataSymbol = this.symbols.lookup(address);
     // A DMA-side event repeats wherever the CPU happens to be: fold it by rule and data symbol alone.
     const key = `${rule}|${origin === 'dma' ? 'dma' : pc}|${dataSymbol ? dataSymbol.name : hex(address & ~0x1f)}`;
@@ -89,7 +92,7 @@ export class RuleLog {
 /** One event as a few lines of text for the terminal. */
 export function formatRuleEvent(e: RuleEvent): string {
   const lines = [
-    `rule ${e.rule} at cycle ${e.cycle}: ${e.isWrite ? 'write to' : 'read of'} ${e.dataSymbol} (${hex(e.address)}) ${e.origin === 'dma' ? `by DMA, the CPU in ${e.location}` : `by ${e.location}`} (pc ${hex(e.pc)})${e.count > 1 ? ` ×${e.count}` : ''}`,
+    `rule ${e.rule} at cycle ${e.cycle}: ${e.origin === 'call' ? 'call of' : e.isWrite ? 'write to' : 'read of'} ${e.dataSymbol} (${hex(e.address)}) ${e.origin === 'dma' ? `by DMA, the CPU in ${e.location}` : `by ${e.location}`} (pc ${hex(e.pc)})${e.count > 1 ? ` ×${e.count}` : ''}`,
     `  ${e.detail}`,
   ];
   if (e.callStack.length > 0) lines.push(`  call stack: ${e.callStack.join(' ← ')}`);

@@ -97,6 +97,16 @@ export class Profiler implements CycleModel {
   /** Told when SP is found below `stackLimit` at a call or an exception entry. */
   onStackBelowLimit: ((sp: number) => void) | null = null;
 
+  /** Functions whose calls from inside an exception handler are reported: entry address → why. */
+  private readonly handlerWatch = new Map<number, string>();
+  /** Told when a watched function is called (or tail-called) while an exception handler is on the stack. */
+  onWatchedCallInHandler: ((callee: number, reason: string, exceptionNumber: number) => void) | null = null;
+
+  /** Watches calls of the functions at `entries` made from exception handlers (see onWatchedCallInHandler). */
+  watchCallsInHandlers(entries: readonly { address: number; reason: string }[]): void {
+    for (const e of entries) this.handlerWatch.set((e.address & ~1) >>> 0, e.reason);
+  }
+
   /** Told of every CPU store (the board records which code last wrote each cache line). */
   onStore: ((addr: number) => void) | null = null;
 
@@ -215,6 +225,7 @@ export class Profiler implements CycleModel {
     this.checkStack();
     const parentIsHandler = this.depth > 0 && this.frameKind[this.depth] === FRAME_EXCEPTION;
     const d = this.push(FRAME_CALL, this.idForAddress(this.state.r[15]));
+    if (this.handlerWatch.size !== 0) this.checkWatchedCall(this.state.r[15]);
     this.frameReturn[d] = (returnAddress & ~1) >>> 0;
     this.frameException[d] = 0;
     const indirectInHandler = indirect && this.insideException();
@@ -234,6 +245,7 @@ export class Profiler implements CycleModel {
     const activationFn = this.frameActivationFn[d];
     const activationStart = this.frameActivationStart[d];
     this.pop(true);
+    if (this.handlerWatch.size !== 0) this.checkWatchedCall(target);
     const nd = this.push(FRAME_CALL, this.idForAddress(target));
     this.frameReturn[nd] = returnAddress;
     this.frameException[nd] = 0;
@@ -275,6 +287,23 @@ export class Profiler implements CycleModel {
     let n = 0;
     for (let d = this.depth; d > 0 && this.frameKind[d] !== FRAME_EXCEPTION; d--) if (this.frameTag[d] & TAG_INDIRECT_IN_HANDLER) n++;
     return n;
+  }
+
+  private checkWatchedCall(target: number): void {
+    const callee = (target & ~1) >>> 0;
+    const reason = this.handlerWatch.get(callee);
+    if (reason === undefined || this.onWatchedCallInHandler === null) return;
+    // A watched function calling another (malloc → _malloc_r) was reported at the outer call.
+    for (let d = this.depth; d > 0 && this.frameKind[d] === FRAME_CALL; d--) {
+      const fn = this.functions[this.frameFn[d]];
+      if (fn.address !== callee && this.handlerWatch.has(fn.address)) return;
+    }
+    for (let d = this.depth; d > 0; d--) {
+      if (this.frameKind[d] === FRAME_EXCEPTION) {
+        this.onWatchedCallInHandler(callee, reason, this.frameException[d]);
+        return;
+      }
+    }
   }
 
   private insideException(): boolean {

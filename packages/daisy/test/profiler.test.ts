@@ -29,7 +29,7 @@ function rig() {
     profiler.retire(pc, info, to === undefined ? 1 : BRANCH_TAKEN);
     pc = next;
   };
-  return { profiler, step };
+  return { profiler, step, state, at: (address: number) => (pc = address) };
 }
 
 describe('Profiler call stack', () => {
@@ -64,5 +64,24 @@ describe('Profiler call stack', () => {
     expect(byName.get('helper')!.exclusive).toBe(6);
     expect(byName.get('helper')!.inclusive).toBe(6);
     expect(profiler.callStack()).toEqual(['main']);
+  });
+
+  it('reports a watched function called from inside an exception handler, not from thread code', () => {
+    const { profiler, step, state, at } = rig();
+    const seen: [number, string, number][] = [];
+    profiler.watchCallsInHandlers([{ address: HELPER, reason: 'heap' }, { address: MAIN, reason: 'wait' }]);
+    profiler.onWatchedCallInHandler = (callee, reason, exceptionNumber) => seen.push([callee, reason, exceptionNumber]);
+    step(InsnClass.Call, HELPER, true); // main calls helper: thread mode, not reported
+    step(InsnClass.BranchIndirect, MAIN + 4);
+    expect(seen).toEqual([]);
+    state.ipsr = 27; // DMA1_Stream0: exception 16 + 11
+    profiler.exception('entry', false);
+    at(CALLBACK);
+    step(); // the handler's first instruction names the frame
+    step(InsnClass.Call, HELPER, true);
+    expect(seen).toEqual([[HELPER, 'heap', 27]]);
+    // A watched function calling another watched one (malloc → _malloc_r) is one report, not two.
+    step(InsnClass.Call, MAIN, true);
+    expect(seen).toEqual([[HELPER, 'heap', 27]]);
   });
 });

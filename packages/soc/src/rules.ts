@@ -56,6 +56,11 @@ export const Rule = {
    * the DMA reached the buffer half before the callback finished writing it (the board checks it).
    */
   AudioDeadlineMissed: 'audio-deadline-missed',
+  /**
+   * An interrupt handler called a function that must not run there: heap allocation, a busy-wait delay,
+   * FatFS file access (the board checks it by symbol name).
+   */
+  BlockingCallInInterrupt: 'blocking-call-in-interrupt',
 } as const;
 
 export type RuleName = (typeof Rule)[keyof typeof Rule];
@@ -81,5 +86,6 @@ export const RULE_EXPLANATIONS: Readonly<Record<RuleName, string>> = {
   'stack-overflow': 'the stack grew below the end of the static data linked under it (variables overwritten)',
   'boot-info-misplaced': 'a BOOT_SRAM/BOOT_QSPI app links daisy::boot_info outside backup SRAM (0x38800000): libDaisy then skips clock, MPU and SDRAM setup (an outdated linker script?)',
   'audio-deadline-missed': 'the audio interrupt ran longer than one audio block lasts: the DMA played the buffer half before the callback finished it (an audible click)',
+  'blocking-call-in-interrupt': 'an interrupt handler called malloc/new/free, a delay (HAL_Delay, System::Delay) or FatFS file access: unbounded or blocking work where audio must finish in time',
   'peripheral-no-clock': 'a peripheral (SPI, SAI, ADC, SDMMC) was started with its kernel clock off: its RCC source is not running, so nothing moves (clocks not configured?)',
 };
