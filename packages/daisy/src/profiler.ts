@@ -244,8 +244,9 @@ export class Profiler implements CycleModel {
     const tag = this.frameTag[d];
     const activationFn = this.frameActivationFn[d];
     const activationStart = this.frameActivationStart[d];
-    this.pop(true);
+    // Checked before the frame changes hands: a watched function tail-calling another is one report.
     if (this.handlerWatch.size !== 0) this.checkWatchedCall(target);
+    this.pop(true);
     const nd = this.push(FRAME_CALL, this.idForAddress(target));
     this.frameReturn[nd] = returnAddress;
     this.frameException[nd] = 0;

@@ -80,8 +80,13 @@ describe('Profiler call stack', () => {
     step(); // the handler's first instruction names the frame
     step(InsnClass.Call, HELPER, true);
     expect(seen).toEqual([[HELPER, 'heap', 27]]);
-    // A watched function calling another watched one (malloc → _malloc_r) is one report, not two.
+    // A watched function calling another watched one (malloc → _malloc_r) is one report, not two,
+    // whether it calls or tail-calls it (newlib-nano's malloc ends in `b.w _malloc_r`).
     step(InsnClass.Call, MAIN, true);
     expect(seen).toEqual([[HELPER, 'heap', 27]]);
+    step(InsnClass.BranchIndirect, HELPER + 4); // back in HELPER
+    step(InsnClass.Branch, MAIN); // HELPER tail-calls MAIN
+    expect(seen).toEqual([[HELPER, 'heap', 27]]);
+    expect(profiler.callStack()[0]).toBe('main');
   });
 });
