@@ -253,7 +253,10 @@ export class DaisyBoard {
       if (exceptionNumber < EXCEPTION_IRQ_BASE) return; // faults and system handlers are not the concern here
       const handler = this.handlerName(exceptionNumber);
       const name = this.image.symbols.describe(callee);
-      const detail = `${handler} (IRQ ${exceptionNumber - EXCEPTION_IRQ_BASE}) calls ${name}: ${reason}`;
+      // newlib-nano's rand() family allocates its state on the first call: name the real culprit.
+      const caller = this.image.symbols.describe(this.cpu.curPc).split('+')[0];
+      const hint = /^(rand|random|srand|rand_r)$/.test(caller) ? ` (${caller}() allocates its state on its first call: call it once before StartAudio, or use a PRNG of your own)` : '';
+      const detail = `${handler} (IRQ ${exceptionNumber - EXCEPTION_IRQ_BASE}) calls ${name}: ${reason}${hint}`;
       this.rules.record('blocking-call-in-interrupt', callee, false, detail, this.cpu.curPc, this.clock.cycles, this.profiler.callStack(), 'call');
     };
   }

@@ -47,4 +47,15 @@ describe('blocking-call-in-interrupt on the board', () => {
     expect(events[0].detail).toMatch(/^DMA1_Stream1_IRQHandler \(IRQ 12\) calls malloc: heap allocation/);
     expect(events[0].callStack).toContain('AudioCallback');
   });
+
+  it("points at rand() when it is rand that allocates (newlib-nano's rand allocates its state on first use)", () => {
+    const image = fixtureImage('audio-o2');
+    const names: Record<string, string> = { biquad_process: 'malloc', AudioCallback: 'rand' };
+    const renamed = new SymbolTable(image.symbols.all.map((s) => (names[s.name] ? { ...s, name: names[s.name] } : s)));
+    const board = new DaisyBoard({ ...image, symbols: renamed }, { timing: 'ideal' });
+    board.run({ maxCycles: 30_000_000 });
+    const event = board.rules.events.find((e) => e.rule === 'blocking-call-in-interrupt');
+    expect(event?.location.split('+')[0]).toBe('rand');
+    expect(event?.detail).toContain('rand() allocates its state on its first call');
+  });
 });
