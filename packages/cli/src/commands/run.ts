@@ -9,8 +9,9 @@ import { CliError, EXIT_FAILED, EXIT_OK } from '../exit-codes.js';
 export const RUN_HELP = `Usage: seedsim run [options] app.elf
 
 Boots the firmware on the emulated Daisy Seed and runs it. Placement rules (SDRAM before its init,
-QSPI before memory-mapped mode, DMA to TCM, DMA and cache coherency, unaligned Device accesses …)
-are printed as they fire, with the function, the data symbol and the call stack. A fault stops the run
+QSPI before memory-mapped mode, DMA to TCM, DMA and cache coherency, audio deadlines, blocking calls in
+interrupts, peripherals without a clock …) are printed as they fire, with the function, the data symbol
+and the call stack. A fault stops the run
 with the decoded fault status, the stacked registers and the call stack.
 
 Options:
@@ -23,7 +24,7 @@ ${BOARD_OPTION_HELP}
   --json             write the outcome and the rule events as JSON
   -h, --help         this help
 
-Exit status: 0 the budget ran out (or the firmware slept for good) with no rule fired; 1 a rule fired,
+Exit status: 0 the budget ran out (or the firmware slept or spun in place for good) with no rule fired; 1 a rule fired,
 or the firmware faulted, locked up, hit a BKPT or reset; 2 bad usage.
 
 Rules:
