@@ -11,8 +11,8 @@ export const RUN_HELP = `Usage: seedsim run [options] app.elf
 Boots the firmware on the emulated Daisy Seed and runs it. Placement rules (SDRAM before its init,
 QSPI before memory-mapped mode, DMA to TCM, DMA and cache coherency, audio deadlines, blocking calls in
 interrupts, peripherals without a clock …) are printed as they fire, with the function, the data symbol
-and the call stack. A fault stops the run
-with the decoded fault status, the stacked registers and the call stack.
+and the call stack. A fault stops the run with the decoded fault status, the stacked registers and the
+call stack.
 
 Options:
   --seconds S        simulated time to run (default 1)
