@@ -113,6 +113,12 @@ describe('seedsim bench', () => {
     expect(stderr).toContain('the firmware stopped before audio ran: HardFault');
   });
 
+  it('rejects a --boot-seconds that is not a positive number of seconds', async () => {
+    const { code, stderr } = await runCli('bench', elf('audio-o2'), '--boot-seconds', 'soon');
+    expect(code).toBe(2);
+    expect(stderr).toContain('--boot-seconds');
+  });
+
   it('rejects a bad baseline file', async () => {
     const bad = join(tmp, 'bad.json');
     writeFileSync(bad, '{"nope": 1}');

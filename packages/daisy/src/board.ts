@@ -24,7 +24,7 @@ import {
 import { IdealModel, M7Model, attachMpu, busTimingFromSoc, createTimingModel, type CycleSnapshot } from '@seedsim/timing';
 import { memoryAt } from '@seedsim/soc';
 import { APP_TYPES, detectAppType, type AppType, type AppTypeInfo } from './app-types.js';
-import { DMA_STREAM_IRQS, EXCEPTION_IRQ_BASE, blockCycles, blockFramesGuess, servesSai } from './audio-path.js';
+import { DMA_STREAM_IRQS, EXCEPTION_IRQ_BASE, blockCycles, blockFramesGuess, servesSai, streamOnIrq } from './audio-path.js';
 import { loadBootImage, misplacedBootInfo } from './boot.js';
 import { blockingFunctions } from './blocking-calls.js';
 import { RuleLog, type RuleEvent } from './diagnostics.js';
@@ -277,7 +277,7 @@ export class DaisyBoard {
   }
 
   private reportMissedDeadline(irq: number, cycles: number, budget: number): void {
-    const stream = [...this.storage.dma1.streams, ...this.storage.dma2.streams].find((s) => s.irq === irq);
+    const stream = streamOnIrq(this, irq)?.stream;
     const frames = blockFramesGuess(this, irq);
     const handler = this.handlerName(irq + EXCEPTION_IRQ_BASE);
     const detail =

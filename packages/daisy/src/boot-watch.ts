@@ -1,4 +1,4 @@
-import { SAI_DMA_REQUESTS } from './audio-path.js';
+import { SAI_DMA_REQUESTS, dmaStreams } from './audio-path.js';
 import type { DaisyBoard } from './board.js';
 
 /**
@@ -85,15 +85,9 @@ export class BootWatch {
       ['SAI2 B', s.sai2.blockB],
     ] as const;
     const on = blocks.filter(([, b]) => b.enabled).map(([n]) => n);
-    let routed = 0;
-    let routedOn = 0;
-    for (const [dma, first] of [[s.dma1, 0], [s.dma2, 8]] as const) {
-      for (const stream of dma.streams) {
-        if (!SAI_DMA_REQUESTS.has(s.dmamux.requestIdOf(first + stream.index))) continue;
-        routed++;
-        if (stream.enabled) routedOn++;
-      }
-    }
+    const saiStreams = dmaStreams(this.board).filter((r) => SAI_DMA_REQUESTS.has(r.request));
+    const routed = saiStreams.length;
+    const routedOn = saiStreams.filter((r) => r.stream.enabled).length;
     const sai = on.length > 0 ? `${on.join(', ')} enabled` : 'no SAI block enabled (audio not started: no StartAudio?)';
     const dma = routed === 0 ? 'no DMA stream routed to a SAI' : `${routedOn} of ${routed} SAI DMA streams enabled`;
     return `${sai}, ${dma}`;
