@@ -13,6 +13,7 @@ export const BOARD_OPTION_SPEC: OptionSpec = {
   sine: { type: 'string' },
   analog: { type: 'string' },
   sd: { type: 'string' },
+  'sd-out': { type: 'string' },
 };
 
 export const BOARD_OPTION_HELP = `  --boot TYPE        BOOT_NONE | BOOT_SRAM | BOOT_QSPI (default: detected from the ELF)
@@ -22,11 +23,16 @@ export const BOARD_OPTION_HELP = `  --boot TYPE        BOOT_NONE | BOOT_SRAM | B
   --sine HZ          a sine wave into the codec instead
   --analog PIN=V,…   voltages on analog pins (knobs, CV) as fractions of VREF+, e.g. PC4=0.25,PA6=1;
                      'default=V' sets every other pin (default 0.5, mid-scale)
-  --sd FILE          an SD card image (raw sectors, e.g. FAT32) in the SDMMC1 slot; writes stay in memory
-                     (default: no card)`;
+  --sd FILE          an SD card image (raw sectors, e.g. FAT32) in the SDMMC1 slot (default: no card);
+                     the file is never modified: the firmware's writes stay in memory
+  --sd-out FILE      with --sd: when the run ends (for any reason, a fault included), write the card image
+                     as the firmware left it to FILE and say on stderr how many blocks were written`;
 
-export function boardOptions(values: Record<string, unknown>): BoardOptions {
-  const options: BoardOptions = {};
+/** Board options from the command line; an SD card comes as the image read from --sd. */
+export type CliBoardOptions = BoardOptions & { sdCard?: Uint8Array };
+
+export function boardOptions(values: Record<string, unknown>): CliBoardOptions {
+  const options: CliBoardOptions = {};
   if (values.boot !== undefined) {
     const boot = String(values.boot).toUpperCase();
     if (!(boot in APP_TYPES)) throw new CliError(`--boot: expected BOOT_NONE, BOOT_SRAM or BOOT_QSPI, got "${values.boot}"`);

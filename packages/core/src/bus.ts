@@ -15,7 +15,9 @@ export interface Bus {
   /**
    * Optional: a count of accesses that reached a device (peripheral registers, the PPB, memory windows
    * with behaviour), which can answer differently over time. A bus that keeps it lets the core recognise
-   * an idle polling loop (Cpu, idle-loop skipping); without it the core never skips one.
+   * an idle polling loop (Cpu, idle-loop skipping); without it the core never skips one. Reads a device
+   * declares event-stable (MmioDevice.eventStableRead: the value changes only at a clock event or by a
+   * write, and reading has no side effect) are not counted; every write and every other read is.
    */
   readonly deviceAccesses?: number;
 }

@@ -20,7 +20,7 @@
  */
 import { BusError, type Bus } from './bus.js';
 import { Clock } from './clock.js';
-import type { CycleModel } from './cycle-model.js';
+import type { CycleModel, FlowObserver } from './cycle-model.js';
 import { FaultKind, type ExceptionHost } from './exception-host.js';
 import { CpuState } from './state.js';
 import { Insn } from './decode/decoded.js';
@@ -34,6 +34,8 @@ export interface CpuOptions {
   exceptions?: ExceptionHost;
   /** Prices instructions; default none: one cycle per instruction ("ideal"). */
   cycleModel?: CycleModel | null;
+  /** Told of taken branches (and of every instruction while it asks); default none. */
+  flowObserver?: FlowObserver | null;
   /** Share an existing register file (the exception model or FPU may create it first). */
   state?: CpuState;
 }
@@ -75,6 +77,9 @@ export class Cpu {
   readonly clock: Clock;
   exceptions: ExceptionHost;
   cycleModel: CycleModel | null;
+  flowObserver: FlowObserver | null;
+  /** Told the address of every CPU store (the board records which code last wrote each cache line). */
+  storeObserver: ((addr: number) => void) | null = null;
 
   /** Address of the instruction being executed (valid during exec and in fault handling). */
   curPc = 0;
@@ -129,6 +134,7 @@ export class Cpu {
     this.r = this.state.r;
     this.exceptions = options.exceptions ?? new ThrowingExceptionHost(this.state);
     this.cycleModel = options.cycleModel ?? null;
+    this.flowObserver = options.flowObserver ?? null;
   }
 
   /** Clears the architectural state (registers, flags, masks, stacks, FP). Memory and the clock are untouched. */
@@ -215,6 +221,9 @@ export class Cpu {
           this.instructions++;
           const cm = this.cycleModel;
           clock.cycles += cm === null ? 1 : cm.retire(pc, insn, outcome);
+          // 2: Outcome.BranchTaken (a literal on the hot path, like `1 | this.branched` above).
+          const fo = this.flowObserver;
+          if (fo !== null && ((outcome & 2) !== 0 || fo.attention)) fo.retired(pc, insn, outcome);
           if (clock.cycles >= clock.nextEventAt) clock.runDue();
           if (this.exceptions.attention) this.exceptions.service();
           if (n >= max || this.stopRequested || clock.cycles >= stopAtCycle) return n;
@@ -226,6 +235,10 @@ export class Cpu {
         const cm = this.cycleModel;
         if (cm === null) clock.cycles += 1;
         else if (this.abortRetires) clock.cycles += cm.retire(this.curPc, this.decodedAt(this.curPc), 1 | this.branched);
+        const fo = this.flowObserver;
+        if (fo !== null && this.abortRetires && (this.branched !== 0 || fo.attention)) {
+          fo.retired(this.curPc, this.decodedAt(this.curPc), 1 | this.branched);
+        }
         this.abortRetires = false;
         if (clock.cycles >= clock.nextEventAt) clock.runDue();
         if (this.exceptions.attention) this.exceptions.service();
@@ -496,6 +509,7 @@ export class Cpu {
     if ((addr & 3) !== 0 && this.unalignedTrap) this.fault(FaultKind.Unaligned, addr);
     this.storeCount++;
     if (this.cycleModel !== null) this.cycleModel.dataAccess(addr, 4, true);
+    if (this.storeObserver !== null) this.storeObserver(addr);
     try {
       this.bus.write32(addr, value);
     } catch (e) {
@@ -509,6 +523,7 @@ export class Cpu {
     if ((addr & 1) !== 0 && this.unalignedTrap) this.fault(FaultKind.Unaligned, addr);
     this.storeCount++;
     if (this.cycleModel !== null) this.cycleModel.dataAccess(addr, 2, true);
+    if (this.storeObserver !== null) this.storeObserver(addr);
     try {
       this.bus.write16(addr, value & 0xffff);
     } catch (e) {
@@ -520,6 +535,7 @@ export class Cpu {
   write8(addr: number, value: number): void {
     this.storeCount++;
     if (this.cycleModel !== null) this.cycleModel.dataAccess(addr, 1, true);
+    if (this.storeObserver !== null) this.storeObserver(addr);
     try {
       this.bus.write8(addr, value & 0xff);
     } catch (e) {

@@ -23,6 +23,22 @@ export interface CycleModel {
   idle?(cycles: number): void;
 }
 
+/**
+ * Follows the program's flow beside the timing model (the profiler's shadow call stack). The core tells
+ * it of each taken branch, and of every instruction while `attention` is set (the first instruction of a
+ * handler, say); the exception model tells it of each exception entry, return and tail-chain. It sees no
+ * other instruction, so straight-line code costs it nothing: time between two of its calls is read from
+ * a work-cycle count when it needs it.
+ */
+export interface FlowObserver {
+  /** While true, {@link retired} is called for every instruction, not only taken branches. */
+  readonly attention: boolean;
+  /** The instruction at `pc` retired (its cycles already on the clock); `outcome` as for CycleModel.retire. */
+  retired(pc: number, info: TimingInfo, outcome: number): void;
+  /** An exception entry, return or tail-chain costing `cycles`, told before they go on the clock. */
+  exception(kind: 'entry' | 'return' | 'tail-chain', cycles: number): void;
+}
+
 /** Per-instruction facts fixed at decode time. */
 export interface TimingInfo {
   cls: InsnClass;
@@ -60,6 +76,11 @@ export interface TimingInfo {
    * re-derived at every retire.
    */
   timingId?: number;
+  /**
+   * What the timing model keeps to price this record quickly (the M7 model: its pricing function), set
+   * with timingId on first retire, so a retire reaches it without a table lookup.
+   */
+  timingHandle?: unknown;
 }
 
 /** Bits of {@link TimingInfo.flags}. */

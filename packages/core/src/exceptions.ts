@@ -1,7 +1,7 @@
 import { BusError, type Bus } from './bus.js';
 import type { CacheOps } from './cache-ops.js';
 import type { Clock } from './clock.js';
-import type { CycleModel } from './cycle-model.js';
+import type { CycleModel, FlowObserver } from './cycle-model.js';
 import { FAULT_KIND_NAMES, FaultKind, type ExceptionHost } from './exception-host.js';
 import { CoreDebug, DEMCR_MON_EN } from './scs/core-debug.js';
 import { Dwt } from './scs/dwt.js';
@@ -88,6 +88,8 @@ export interface ExceptionModelOptions {
   /** DWT software lock state at reset (default true, Cortex-M7). */
   dwtLockedAtReset?: boolean;
   cycleModel?: CycleModel | null;
+  /** Told of each exception entry, return and tail-chain and its cycles (the profiler). */
+  flowObserver?: FlowObserver | null;
   cacheOps?: CacheOps | null;
   /** The run must stop: lockup, BKPT under the 'stop' policy, WFI with nothing ever to wake it. */
   onStop?: (report: StopReport) => void;
@@ -161,6 +163,7 @@ export class ExceptionModel implements ExceptionHost {
 
   bkptPolicy: BkptPolicy;
   cycleModel: CycleModel | null;
+  flowObserver: FlowObserver | null;
   cacheOps: CacheOps | null;
   onStop: ((report: StopReport) => void) | null;
   onSystemResetRequest: (() => void) | null;
@@ -195,6 +198,7 @@ export class ExceptionModel implements ExceptionHost {
     this.irqLevel = new Uint8Array(irqCount);
     this.bkptPolicy = options.bkptPolicy ?? 'stop';
     this.cycleModel = options.cycleModel ?? null;
+    this.flowObserver = options.flowObserver ?? null;
     this.cacheOps = options.cacheOps ?? null;
     this.onStop = options.onStop ?? null;
     this.onSystemResetRequest = options.onSystemResetRequest ?? null;
@@ -1099,6 +1103,7 @@ export class ExceptionModel implements ExceptionHost {
         : kind === 'return'
           ? DEFAULT_RETURN_CYCLES
           : DEFAULT_TAIL_CHAIN_CYCLES;
+    if (this.flowObserver !== null) this.flowObserver.exception(kind, cycles);
     this.clock.cycles += cycles;
     this.exceptionCycles += cycles;
   }

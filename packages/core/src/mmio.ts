@@ -21,6 +21,19 @@ export abstract class MmioDevice {
   /** Writes a 32-bit register at a word-aligned offset. */
   abstract writeWord(offset: number, value: number): void;
 
+  /**
+   * True when a read at `offset` is event-stable: the register's value can change only at a clock event
+   * (a scheduled Clock callback of this device or another) or through a bus write, and reading it has
+   * no side effect. The bus leaves such reads out of Bus.deviceAccesses, so a loop that polls only them
+   * (`while (!(SPI1->SR & TXP))`) counts as idle and is skipped to the next clock event. Answered
+   * before the read, from the device's state then. Default: false. Never true for a read-to-clear
+   * register, a FIFO or pop register, a value computed from clock.cycles at read time (a timer's CNT),
+   * or an input driven from outside the clock (a GPIO pin level set by the host).
+   */
+  eventStableRead(_offset: number): boolean {
+    return false;
+  }
+
   read(offset: number, size: AccessSize): number {
     const word = this.readWord(offset & ~3);
     if (size === 4) return word >>> 0;

@@ -60,10 +60,11 @@ export interface BoardOptions {
   /** What a BKPT does: stop the run with a report (default) or HardFault as on a board without a debugger. */
   bkpt?: 'stop' | 'hardfault';
   /**
-   * An SD card image (512-byte sectors) in the SDMMC1 slot, read and written in place; without it the
+   * An SD card in the SDMMC1 slot: an image (512-byte sectors, read and written in place) or a card the
+   * caller made over one and keeps, to read its counters (blocks written) after the run. Without it the
    * slot is empty and card commands time out.
    */
-  sdCard?: Uint8Array;
+  sdCard?: Uint8Array | SdCard;
 }
 
 export type StopReason = 'budget' | 'fault' | 'lockup' | 'bkpt' | 'sleep-forever' | 'spin-forever' | 'system-reset' | 'rule' | 'stopped';
@@ -150,20 +151,15 @@ export class DaisyBoard {
     this.bus = new SystemBus(context);
     this.system = attachSystemPeripherals(this.bus, context);
     this.storage = attachStorageAndAudioPeripherals(this.bus, context, this.system.rcc);
-    if (options.sdCard) this.storage.sdmmc1.insert(new SdCard(options.sdCard));
+    if (options.sdCard) this.storage.sdmmc1.insert(options.sdCard instanceof Uint8Array ? new SdCard(options.sdCard) : options.sdCard);
 
     this.timing = createTimingModel(options.timing ?? 'm7', {
       onRule: (rule, address, isWrite, detail) => this.reportRule(rule, address, isWrite, detail),
       clock: this.clock,
     });
-    this.profiler = new Profiler(this.timing as CycleModel, this.state, image.symbols);
-    this.profiler.onExceptionEntry = (exceptionNumber) => this.onExceptionEntry(exceptionNumber);
-    this.lineWriters = new LineWriterLog(() => this.cpu.curPc, () => this.state.ipsr);
-    if (this.timing instanceof M7Model) this.profiler.onStore = (addr) => this.lineWriters.store(addr);
-
     const memory = this.timing instanceof M7Model ? this.timing.memory : null;
     this.exceptions = new ExceptionModel(this.state, this.bus, this.clock, {
-      cycleModel: this.profiler,
+      cycleModel: this.timing as CycleModel,
       cacheOps: memory,
       bkptPolicy: options.bkpt ?? 'stop',
       onStop: (report) => this.onExceptionStop(report),
@@ -182,8 +178,16 @@ export class DaisyBoard {
       return type === 2 ? 'normal' : type === 1 ? 'device' : 'strongly-ordered';
     });
 
-    this.cpu = new Cpu({ bus: this.bus, clock: this.clock, exceptions: this.exceptions, cycleModel: this.profiler, state: this.state });
+    // The profiler follows calls, returns and exceptions beside the timing model; the time between two of
+    // those is work: clock cycles less the cycles the exception model skipped asleep (WFI, idle loops).
+    const exceptions = this.exceptions;
+    this.profiler = new Profiler(() => this.clock.cycles - exceptions.sleepCycles - exceptions.spinCycles, this.state, image.symbols);
+    this.profiler.onExceptionEntry = (exceptionNumber) => this.onExceptionEntry(exceptionNumber);
+    exceptions.flowObserver = this.profiler;
+    this.cpu = new Cpu({ bus: this.bus, clock: this.clock, exceptions, cycleModel: this.timing as CycleModel, flowObserver: this.profiler, state: this.state });
     connectExceptionModel(this.exceptions, this.cpu);
+    this.lineWriters = new LineWriterLog(this.cpu, this.state);
+    if (memory) this.cpu.storeObserver = (addr) => this.lineWriters.store(addr);
 
     if (memory) {
       attachMpu(memory, this.exceptions.mpu);

@@ -20,31 +20,42 @@ export interface LineWriter {
 
 export class LineWriterLog {
   private readonly ranges: Range[];
+  /**
+   * Range index + 1 for each 16 MiB of the address space (address >>> 24) that a range overlaps, else 0:
+   * most stores (TCM, peripherals) are dismissed with one load. Ranges must not share a 16 MiB block.
+   */
+  private readonly rangeByBlock = new Uint8Array(256);
 
+  /** `cpu.curPc` and `state.ipsr` are read at each store: the instruction storing and its exception. */
   constructor(
-    private readonly currentPc: () => number,
-    private readonly currentException: () => number,
+    private readonly cpu: { readonly curPc: number },
+    private readonly state: { readonly ipsr: number },
     ranges: readonly { base: number; size: number }[] = DEFAULT_RANGES,
   ) {
     this.ranges = ranges.map((r) => ({ base: r.base, size: r.size, pcs: null, exceptions: null }));
+    this.ranges.forEach((r, i) => {
+      for (let block = r.base >>> 24; block <= (r.base + r.size - 1) >>> 24; block++) {
+        if (this.rangeByBlock[block] !== 0) throw new Error(`LineWriterLog: ranges ${this.rangeByBlock[block] - 1} and ${i} share a 16 MiB block`);
+        this.rangeByBlock[block] = i + 1;
+      }
+    });
   }
 
   /** A CPU store of any width at `addr`. */
   store(addr: number): void {
     const a = addr >>> 0;
-    for (const r of this.ranges) {
-      const offset = a - r.base;
-      if (offset >= 0 && offset < r.size) {
-        if (r.pcs === null) {
-          r.pcs = new Int32Array(r.size >>> LINE_SHIFT).fill(-1);
-          r.exceptions = new Uint16Array(r.size >>> LINE_SHIFT);
-        }
-        const line = offset >>> LINE_SHIFT;
-        r.pcs[line] = this.currentPc();
-        r.exceptions![line] = this.currentException();
-        return;
-      }
+    const index = this.rangeByBlock[a >>> 24];
+    if (index === 0) return;
+    const r = this.ranges[index - 1];
+    const offset = a - r.base;
+    if (offset < 0 || offset >= r.size) return;
+    if (r.pcs === null) {
+      r.pcs = new Int32Array(r.size >>> LINE_SHIFT).fill(-1);
+      r.exceptions = new Uint16Array(r.size >>> LINE_SHIFT);
     }
+    const line = offset >>> LINE_SHIFT;
+    r.pcs[line] = this.cpu.curPc;
+    r.exceptions![line] = this.state.ipsr;
   }
 
   /** Who last stored to the line holding `addr`, if known. */

@@ -1,4 +1,4 @@
-import { InsnClass, type CpuState, type CycleModel, type TimingInfo } from '@seedsim/core';
+import { InsnClass, type CpuState, type FlowObserver, type TimingInfo } from '@seedsim/core';
 import type { ElfSymbol, SymbolTable } from '@seedsim/elf';
 
 const LR_BIT = 1 << 14;
@@ -30,15 +30,21 @@ export interface FunctionProfile {
 export type CompletionListener = (cycles: number, id: number) => void;
 
 /**
- * A CycleModel decorator that keeps a shadow call stack and charges each instruction's cycles to the
- * function it belongs to (exclusive) and to every function on the stack (inclusive). Calls are BL/BLX,
- * returns a taken indirect branch to the address a call pushed; exception entry and return push and pop
- * exception frames. It reads the core's state only at calls, returns and exceptions, so its cost per
- * instruction is a few array operations. The call stack also names where a rule fired.
+ * Keeps a shadow call stack and charges cycles to the function they were spent in (exclusive) and to
+ * every function on the stack (inclusive). Calls are BL/BLX, returns a taken indirect branch to the
+ * address a call pushed; exception entry and return push and pop exception frames.
+ *
+ * It is the core's FlowObserver: told only of taken branches, exceptions and (while it asks) the first
+ * instruction of a handler, never of straight-line code. The cycles between two of those events belong
+ * to the function running in between, so they are charged when the next event comes ("settled"), read
+ * from `work`: the cycles of instructions and exception entry/exit so far, sleep excluded. The call
+ * stack also names where a rule fired.
  */
-export class Profiler implements CycleModel {
-  /** Cycles seen so far (sum of what the inner model charged). */
-  total = 0;
+export class Profiler implements FlowObserver {
+  /** Work cycles up to which `exclusive` is settled (see settle). */
+  private mark = 0;
+  /** Asks the core for every instruction: the first one of a handler (or of the run) names its frame. */
+  attention = true;
   private readonly functionIds = new Map<ElfSymbol | undefined, number>();
   private readonly functions: FunctionProfile[] = [];
   private exclusive = new Float64Array(64);
@@ -63,7 +69,6 @@ export class Profiler implements CycleModel {
   private pendingException = false;
   private rootPending = true;
   private readonly entryExitFn: number;
-  private readonly sleepFn: number;
 
   private readonly exceptionListeners = new Map<number, CompletionListener[]>();
   private readonly functionListeners = new Map<number, CompletionListener[]>();
@@ -79,17 +84,33 @@ export class Profiler implements CycleModel {
   private readonly frameTag = new Uint8Array(MAX_DEPTH);
   /** Entry addresses of the image's functions, to recognise tail calls. */
   private readonly functionStarts: Set<number>;
+  /** The last branch target found not to be a function's entry (a loop's back edge, typically). */
+  private lastPlainTarget = -1;
 
+  /**
+   * `work()`: cycles charged so far for instructions and exception entry/exit, sleep excluded (the board
+   * gives clock cycles less the cycles skipped asleep); only differences between two readings matter.
+   */
   constructor(
-    readonly inner: CycleModel,
+    private readonly work: () => number,
     private readonly state: CpuState,
     private readonly symbols: SymbolTable,
   ) {
     this.functionStarts = new Set(symbols.sizedSymbols.filter((f) => f.kind === 'function').map((f) => f.address));
     this.currentFn = this.idForAddress(state.r[15]);
     this.entryExitFn = this.idForPseudo('[exception entry/exit]');
-    this.sleepFn = this.idForPseudo('[sleep]');
+    // Sleep is not charged to functions (the timing model counts it); the entry keeps function ids stable.
+    this.idForPseudo('[sleep]');
     this.frameFn[0] = this.currentFn;
+    this.mark = work();
+  }
+
+  /** Work cycles so far, with everything since the last event charged to the running function. */
+  private settle(): number {
+    const now = this.work();
+    this.exclusive[this.currentFn] += now - this.mark;
+    this.mark = now;
+    return now;
   }
 
   /** Lowest address the stack may reach (end of the static data below it); 0 disables the check. */
@@ -107,57 +128,51 @@ export class Profiler implements CycleModel {
     for (const e of entries) this.handlerWatch.set((e.address & ~1) >>> 0, e.reason);
   }
 
-  /** Told of every CPU store (the board records which code last wrote each cache line). */
-  onStore: ((addr: number) => void) | null = null;
-
-  dataAccess(addr: number, bytes: number, isWrite: boolean): void {
-    this.inner.dataAccess(addr, bytes, isWrite);
-    if (isWrite && this.onStore !== null) this.onStore(addr);
-  }
-
-  retire(pc: number, info: TimingInfo, outcome: number): number {
+  /** A taken branch, or any instruction while `attention` is set (its cycles are on the clock). */
+  retired(pc: number, info: TimingInfo, outcome: number): void {
     if (this.pendingException) this.resolveException(pc);
     else if (this.rootPending) this.resolveRoot(pc);
-    const cycles = this.inner.retire(pc, info, outcome);
-    this.total += cycles;
-    this.exclusive[this.currentFn] += cycles;
-    if (outcome & ProfilerHot.BranchTaken) {
-      const cls = info.cls;
-      if (cls === InsnClass.Call || (cls === InsnClass.BranchIndirect && info.writeMask & LR_BIT)) {
-        this.pushCall(pc + info.size, cls === InsnClass.BranchIndirect);
-      } else if (cls === InsnClass.Branch) {
-        // A branch to the first instruction of another function is a tail call (B.W f in place of BL f; BX LR).
-        const target = this.state.r[15];
-        if (this.depth > 0 && this.frameKind[this.depth] === FRAME_CALL && this.functionStarts.has(target)) this.tailCall(target);
-      } else if (this.depth > 0 && this.frameKind[this.depth] === FRAME_CALL && ((this.state.r[15] & ~1) >>> 0) === this.frameReturn[this.depth]) {
-        this.pop();
+    if ((outcome & ProfilerHot.BranchTaken) === 0) return;
+    // Only a call, a return or a tail call changes the running function, so only they settle.
+    const cls = info.cls;
+    if (cls === InsnClass.Call || (cls === InsnClass.BranchIndirect && info.writeMask & LR_BIT)) {
+      this.settle();
+      this.pushCall(pc + info.size, cls === InsnClass.BranchIndirect);
+    } else if (cls === InsnClass.Branch) {
+      // A branch to the first instruction of another function is a tail call (B.W f in place of BL f; BX LR).
+      const target = this.state.r[15];
+      if (target !== this.lastPlainTarget && this.depth > 0 && this.frameKind[this.depth] === FRAME_CALL) {
+        if (this.functionStarts.has(target)) {
+          this.settle();
+          this.tailCall(target);
+        } else {
+          this.lastPlainTarget = target;
+        }
       }
+    } else if (this.depth > 0 && this.frameKind[this.depth] === FRAME_CALL && ((this.state.r[15] & ~1) >>> 0) === this.frameReturn[this.depth]) {
+      this.settle();
+      this.pop();
     }
-    return cycles;
   }
 
-  exception(kind: 'entry' | 'return' | 'tail-chain', fpFrame: boolean): number {
-    const cycles = this.inner.exception(kind, fpFrame);
+  /** An exception entry, return or tail-chain costing `cycles`, not yet on the clock. */
+  exception(kind: 'entry' | 'return' | 'tail-chain', cycles: number): void {
+    this.settle();
     if (kind === 'return' || kind === 'tail-chain') {
       while (this.depth > 0 && this.frameKind[this.depth] !== FRAME_EXCEPTION) this.pop();
-      if (this.depth > 0) {
-        this.total += cycles;
-        this.exclusive[this.entryExitFn] += cycles;
-        this.pop();
-      }
+      // Entry and exit cycles are their own pseudo-function's, and inside the handler's frame.
+      this.chargeEntryExit(cycles);
+      if (this.depth > 0) this.pop();
       if (kind === 'tail-chain') this.pushException();
     } else {
       this.pushException();
-      this.total += cycles;
-      this.exclusive[this.entryExitFn] += cycles;
+      this.chargeEntryExit(cycles);
     }
-    return cycles;
   }
 
-  idle(cycles: number): void {
-    this.inner.idle?.(cycles);
-    this.total += cycles;
-    this.exclusive[this.sleepFn] += cycles;
+  private chargeEntryExit(cycles: number): void {
+    this.exclusive[this.entryExitFn] += cycles;
+    this.mark += cycles;
   }
 
   /** Calls `listener(cycles)` each time a handler of exception number `exceptionNumber` returns. */
@@ -196,15 +211,17 @@ export class Profiler implements CycleModel {
 
   /** Per-function totals so far (copies). */
   profile(): FunctionProfile[] {
+    this.settle();
     return this.functions.map((f, id) => ({ ...f, exclusive: this.exclusive[id], inclusive: this.inclusive[id] + this.openInclusive(id), calls: this.calls[id] }));
   }
 
   /** Clears the totals (the call stack stays). */
   resetTotals(): void {
+    const now = this.settle();
     this.exclusive.fill(0);
     this.inclusive.fill(0);
     this.calls.fill(0);
-    for (let d = 0; d <= this.depth; d++) this.frameStart[d] = this.frameActivationStart[d] = this.total;
+    for (let d = 0; d <= this.depth; d++) this.frameStart[d] = this.frameActivationStart[d] = now;
     this.indirectCallees.clear();
     this.indirectCalleeCalls.clear();
     this.indirectCalleeDepth.clear();
@@ -212,7 +229,7 @@ export class Profiler implements CycleModel {
   }
 
   private openInclusive(id: number): number {
-    for (let d = 0; d <= this.depth; d++) if (this.frameFn[d] === id) return this.total - this.frameStart[d];
+    for (let d = 0; d <= this.depth; d++) if (this.frameFn[d] === id) return this.mark - this.frameStart[d];
     return 0;
   }
 
@@ -260,10 +277,12 @@ export class Profiler implements CycleModel {
     this.frameException[d] = 0;
     this.frameTag[d] = 0;
     this.pendingException = true;
+    this.attention = true;
   }
 
   private resolveException(pc: number): void {
     this.pendingException = false;
+    this.attention = false;
     this.checkStack();
     const d = this.depth;
     const fn = this.idForAddress(pc);
@@ -278,6 +297,7 @@ export class Profiler implements CycleModel {
   /** The first instruction names the code running at reset (Reset_Handler), the bottom of every stack. */
   private resolveRoot(pc: number): void {
     this.rootPending = false;
+    this.attention = false;
     if (this.depth !== 0) return;
     this.currentFn = this.idForAddress(pc);
     this.frameFn[0] = this.currentFn;
@@ -328,9 +348,9 @@ export class Profiler implements CycleModel {
     const d = ++this.depth;
     this.frameKind[d] = kind;
     this.frameFn[d] = fn;
-    this.frameStart[d] = this.total;
+    this.frameStart[d] = this.mark;
     this.frameActivationFn[d] = fn;
-    this.frameActivationStart[d] = this.total;
+    this.frameActivationStart[d] = this.mark;
     if (kind === FRAME_CALL) {
       this.activeCount[fn]++;
       this.calls[fn]++;
@@ -343,7 +363,7 @@ export class Profiler implements CycleModel {
   private pop(forTailCall = false): void {
     const d = this.depth;
     const fn = this.frameFn[d];
-    const cycles = this.total - this.frameStart[d];
+    const cycles = this.mark - this.frameStart[d];
     const outermost = --this.activeCount[fn] <= 0;
     if (outermost) this.activeCount[fn] = 0;
     if (this.frameKind[d] === FRAME_EXCEPTION) {
@@ -354,7 +374,7 @@ export class Profiler implements CycleModel {
       // (A function that tail-called is counted when its activation ends, below.)
       if (outermost) this.inclusive[fn] += cycles;
       const called = this.frameActivationFn[d];
-      const activation = this.total - this.frameActivationStart[d];
+      const activation = this.mark - this.frameActivationStart[d];
       if (called !== fn && this.activeCount[called] === 0) this.inclusive[called] += activation;
       const listeners = this.functionListeners.get(called);
       if (listeners && this.activeCount[called] === 0) for (const l of listeners) l(activation, called);

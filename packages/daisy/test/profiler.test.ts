@@ -3,7 +3,7 @@
  * calls, returns and a tail call (B.W to another function's first instruction in place of BL; return).
  */
 import { describe, expect, it } from 'vitest';
-import { CpuState, InsnClass, type CycleModel, type TimingInfo } from '@seedsim/core';
+import { CpuState, InsnClass, type TimingInfo } from '@seedsim/core';
 import { SymbolTable, type ElfSymbol } from '@seedsim/elf';
 import { Profiler } from '../src/profiler.js';
 
@@ -13,23 +13,35 @@ const CALLBACK = 0x2000;
 const HELPER = 0x3000;
 const symbols = new SymbolTable([fn('main', MAIN), fn('callback', CALLBACK), fn('helper', HELPER)]);
 
-const oneCycle: CycleModel = { dataAccess: () => {}, retire: () => 1, exception: () => 12 };
 const BRANCH_TAKEN = 3; // Outcome.Executed | Outcome.BranchTaken
+const ENTRY_CYCLES = 12;
 
+/**
+ * The core's side, as the run loop drives a FlowObserver: each instruction costs one cycle of work and
+ * the profiler is told only of taken branches and, while it asks (`attention`), of every instruction.
+ */
 function rig() {
   const state = new CpuState();
   state.r[15] = MAIN;
-  const profiler = new Profiler(oneCycle, state, symbols);
+  let work = 0;
+  const profiler = new Profiler(() => work, state, symbols);
   let pc = MAIN;
   /** Retires one instruction at pc; a branch leaves the core at `to` (r[15] as the run loop sets it). */
   const step = (cls: InsnClass = InsnClass.Alu, to?: number, writesLr = false) => {
     const info: TimingInfo = { cls, size: 4, readMask: 0, writeMask: writesLr ? 1 << 14 : 0, transferCount: 0 };
     const next = to ?? pc + 4;
     state.r[15] = next;
-    profiler.retire(pc, info, to === undefined ? 1 : BRANCH_TAKEN);
+    work += 1;
+    const outcome = to === undefined ? 1 : BRANCH_TAKEN;
+    if (outcome === BRANCH_TAKEN || profiler.attention) profiler.retired(pc, info, outcome);
     pc = next;
   };
-  return { profiler, step, state, at: (address: number) => (pc = address) };
+  /** An exception entry as the exception model reports it: told first, then its cycles go on the clock. */
+  const enter = () => {
+    profiler.exception('entry', ENTRY_CYCLES);
+    work += ENTRY_CYCLES;
+  };
+  return { profiler, step, state, enter, at: (address: number) => (pc = address) };
 }
 
 describe('Profiler call stack', () => {
@@ -67,7 +79,7 @@ describe('Profiler call stack', () => {
   });
 
   it('reports a watched function called from inside an exception handler, not from thread code', () => {
-    const { profiler, step, state, at } = rig();
+    const { profiler, step, state, enter, at } = rig();
     const seen: [number, string, number][] = [];
     profiler.watchCallsInHandlers([{ address: HELPER, reason: 'heap' }, { address: MAIN, reason: 'wait' }]);
     profiler.onWatchedCallInHandler = (callee, reason, exceptionNumber) => seen.push([callee, reason, exceptionNumber]);
@@ -75,7 +87,7 @@ describe('Profiler call stack', () => {
     step(InsnClass.BranchIndirect, MAIN + 4);
     expect(seen).toEqual([]);
     state.ipsr = 27; // DMA1_Stream0: exception 16 + 11
-    profiler.exception('entry', false);
+    enter();
     at(CALLBACK);
     step(); // the handler's first instruction names the frame
     step(InsnClass.Call, HELPER, true);

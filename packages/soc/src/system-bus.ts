@@ -248,7 +248,10 @@ export class SystemBus implements Bus {
 
   // ---------------------------------------------------------------- slow path
 
-  /** Accesses that reached a device or a memory window with behaviour (Bus.deviceAccesses). */
+  /**
+   * Accesses that reached a device or a memory window with behaviour (Bus.deviceAccesses), except reads
+   * the device declares event-stable (MmioDevice.eventStableRead).
+   */
   deviceAccesses = 0;
 
   private slowRead(addr: number, size: AccessSize): number {
@@ -269,9 +272,11 @@ export class SystemBus implements Bus {
         value = memory.device.read(addr, size) >>> 0;
       }
     } else {
-      this.deviceAccesses++;
       const device = this.mmioDevice(addr, false);
-      value = device.read(addr - device.base, size) >>> 0;
+      const offset = addr - device.base;
+      // An event-stable read (MmioDevice.eventStableRead) cannot tell one loop turn from the next.
+      if (!device.eventStableRead(offset)) this.deviceAccesses++;
+      value = device.read(offset, size) >>> 0;
     }
     if (this.readWatches[p] !== 0) this.notify(addr, size, value, false);
     return value;

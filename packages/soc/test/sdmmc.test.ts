@@ -334,6 +334,7 @@ describe('SDMMC1 data path (RM0433 SDMMC chapter; SD spec data transfers)', () =
     s.fastBus(rca);
     s.command(16, 64, SHORT);
     s.command(55, rca << 16, SHORT);
+    s.w(SDMMC.DTIMER, 0xffff_ffff); // SD_SendSDStatus: DataTimeOut = SDMMC_DATATIMEOUT
     s.w(SDMMC.DLENR, 64);
     s.w(SDMMC.DCTRL, blockSizeBits(6) | DTDIR | DTEN);
     s.command(13, 0, SHORT);
@@ -500,6 +501,46 @@ describe('SDMMC1 data path (RM0433 SDMMC chapter; SD spec data transfers)', () =
     expect(s.card!.currentState).toBe('idle');
     s.w(SDMMC.POWER, 3);
     expect(s.command(13, rca << 16, SHORT).sta & S.CTIMEOUT).toBe(S.CTIMEOUT);
+  });
+
+  it('ends a DTEN receive that gets no data in DTIMEOUT after DTIMER SDMMC_CK periods from the DTEN write (empty slot), on IRQ 49', () => {
+    const s = setup(null);
+    s.w(SDMMC.CLKCR, INIT_DIV); // 400 kHz: one period is INIT_PERIOD = 1000 CPU cycles
+    s.w(SDMMC.POWER, 3);
+    s.w(SDMMC.MASKR, S.DTIMEOUT);
+    s.w(SDMMC.DTIMER, 500);
+    s.w(SDMMC.DLENR, 8);
+    const start = s.ctx.clock.cycles;
+    s.w(SDMMC.DCTRL, blockSizeBits(3) | DTDIR | DTEN);
+    // ACMD51 as SD_FindSCR sends it: CMD55 gets no response (CTIMEOUT), the DPSM keeps waiting.
+    expect(s.command(55, 0, SHORT).sta & S.CTIMEOUT).toBe(S.CTIMEOUT);
+    expect(s.r(SDMMC.STAR) & (S.DPSMACT | S.DTIMEOUT)).toBe(S.DPSMACT);
+    s.ctx.advanceTo(start + 500 * INIT_PERIOD - 1);
+    expect(s.r(SDMMC.STAR) & (S.DPSMACT | S.DTIMEOUT)).toBe(S.DPSMACT);
+    s.ctx.advanceTo(start + 500 * INIT_PERIOD);
+    expect(s.r(SDMMC.STAR) & (S.DPSMACT | S.DTIMEOUT)).toBe(S.DTIMEOUT);
+    expect(s.r(SDMMC.DCTRL) & DTEN).toBe(0);
+    expect(s.ctx.irqLevels.get(49)).toBe(true);
+    s.w(SDMMC.ICR, S.DTIMEOUT);
+    expect(s.ctx.irqLevels.get(49)).toBe(false);
+  });
+
+  it('a DTEN receive whose data comes in time does not time out (the data start cancels the timer)', () => {
+    const s = setup();
+    const { rca } = s.identify();
+    s.command(16, 8, SHORT);
+    s.command(55, rca << 16, SHORT);
+    s.w(SDMMC.DTIMER, 2000); // 2 ms at 400 kHz: ACMD51's response and 8 bytes on one line take far less
+    s.w(SDMMC.DLENR, 8);
+    s.w(SDMMC.DCTRL, blockSizeBits(3) | DTDIR | DTEN);
+    s.command(51, 0, SHORT);
+    const words: number[] = [];
+    s.poll(() => {
+      if (!(s.r(SDMMC.STAR) & S.RXFIFOE) && words.length < 2) words.push(s.r(SDMMC.FIFOR));
+      return (s.r(SDMMC.STAR) & S.DATAEND) !== 0;
+    });
+    s.ctx.advanceTo(s.ctx.clock.cycles + 3000 * INIT_PERIOD);
+    expect(s.r(SDMMC.STAR) & (S.DATAEND | S.DTIMEOUT | S.DPSMACT)).toBe(S.DATAEND);
   });
 
   it('answers a read beyond the capacity with OUT_OF_RANGE (card status bit 31) and sends no data', () => {

@@ -45,6 +45,9 @@ export const enum Mem {
 }
 
 const ATTR_MEMO_SIZE = 256;
+/** Entries of the fetch-line memo (MemorySystem.fetchMemoLine): twice the I-cache's 512 lines. */
+const FETCH_MEMO_SIZE = 1024;
+export const FETCH_MEMO_MASK = FETCH_MEMO_SIZE - 1;
 /** Extra cycles of an unaligned load (JNK: +3 in the older slot, +4 in the younger). */
 const UNALIGNED_LOAD_PENALTY = 3;
 
@@ -99,10 +102,13 @@ export class MemorySystem implements CacheOps {
   /** Last 64-bit fetch granule looked up (address >>> 3). */
   lastFetchGranule = -1;
   /**
-   * The I-cache line (address >>> lineShift) the last fetch lookup hit or allocated, while nothing can
-   * have removed it; -1 otherwise. The next granules of that line are hits without a lookup.
+   * Lines known present for instruction fetch, direct-mapped by line number (line & FETCH_MEMO_MASK):
+   * a line an I-cache lookup hit or allocated (while nothing can have removed it), or an ITCM line. A
+   * fetch from a remembered line is priced without the region, attribute and tag lookups. Entries go on
+   * eviction of their line, and all go on invalidation, enable changes and MPU changes.
    */
-  lastFetchLine = -1;
+  readonly fetchMemoLine = new Int32Array(FETCH_MEMO_SIZE).fill(-1);
+  readonly fetchMemoRegion = new Uint8Array(FETCH_MEMO_SIZE);
   /** An I-cache lookup changes no state (not LRU), so the lookup of a line known present can be skipped. */
   private readonly icacheLookupIsPure: boolean;
   /** Region of the instruction last passed to {@link fetch}. */
@@ -180,8 +186,14 @@ export class MemorySystem implements CacheOps {
 
   attributesChanged(): void {
     this.memoKey.fill(-1);
-    this.lastFetchLine = -1;
+    this.forgetFetchLines();
     this.forget();
+  }
+
+  /** Forgets every remembered fetch line and the last fetch granule. */
+  private forgetFetchLines(): void {
+    this.fetchMemoLine.fill(-1);
+    this.lastFetchGranule = -1;
   }
 
   /** Attributes of the 32-byte granule holding `address` (the MPU's smallest region is 32 bytes, B3.5.8). */
@@ -208,31 +220,50 @@ export class MemorySystem implements CacheOps {
     this.lastFetchGranule = granule;
     const addr = (granule << 3) >>> 0;
     const line = addr >>> this.lineShift;
-    if (line === this.lastFetchLine && pc >>> this.lineShift === line) {
-      // The line the last lookup hit or allocated: still there (only a fetch allocates in the I-cache,
-      // and invalidation, enable changes and MPU changes forget it), same region and attributes.
-      this.accounts.icacheHits[this.lastFetchRegion]++;
-      return this.streamWait(addr, now, this.lastFetchRegion);
+    const i = line & FETCH_MEMO_MASK;
+    if (this.fetchMemoLine[i] === line && pc >>> this.lineShift === line) {
+      // A line known present (fetchMemoLine): same region and attributes as when it was looked up.
+      const region = this.fetchMemoRegion[i];
+      this.lastFetchRegion = region;
+      if (region === Mem.RegionItcm) return 0;
+      this.accounts.icacheHits[region]++;
+      return this.streamWait(addr, now, region);
     }
     return this.fetchLookup(pc, addr, line, now);
   }
 
+  /** Remembers `line` as present for fetch (see fetchMemoLine). */
+  private rememberFetchLine(line: number, region: number): void {
+    const i = line & FETCH_MEMO_MASK;
+    this.fetchMemoLine[i] = line;
+    this.fetchMemoRegion[i] = region;
+  }
+
   /** A fetch from a new line: region, attributes and the I-cache lookup. */
   private fetchLookup(pc: number, addr: number, line: number, now: number): number {
-    this.lastFetchLine = -1;
     const region: number = regionOfAddress(pc);
     this.lastFetchRegion = region;
-    if (region === Mem.RegionItcm) return 0;
+    // Region bounds are multiples of the line size, so the region of a line is the region of `pc`; an
+    // instruction whose last granule is on the next line is looked up every time.
+    const sameLine = pc >>> this.lineShift === line;
+    if (region === Mem.RegionItcm) {
+      if (sameLine) this.rememberFetchLine(line, region);
+      return 0;
+    }
     const a = this.accounts;
     if (this.icacheEnabled && (this.attributes(addr) & (Mem.AttrCacheable | Mem.AttrDevice)) === Mem.AttrCacheable) {
-      // Region bounds are multiples of the line size, so the region of a line is the region of `pc`.
-      if (this.icacheLookupIsPure && pc >>> this.lineShift === line) this.lastFetchLine = line;
+      // Under LRU a lookup updates the replacement state, so it cannot be skipped.
+      const remember = this.icacheLookupIsPure && sameLine;
       if (this.icache.find(line) >= 0) {
+        if (remember) this.rememberFetchLine(line, region);
         a.icacheHits[region]++;
         return this.streamWait(addr, now, region);
       }
       a.icacheMisses[region]++;
       this.icache.allocate(line);
+      const victim = this.icache.evictedLine;
+      if (victim !== -1 && this.fetchMemoLine[victim & FETCH_MEMO_MASK] === victim) this.fetchMemoLine[victim & FETCH_MEMO_MASK] = -1;
+      if (remember) this.rememberFetchLine(line, region);
       return this.startFill(addr, region, now);
     }
     a.uncached[region]++;
@@ -449,22 +480,19 @@ export class MemorySystem implements CacheOps {
   setEnabled(icache: boolean, dcache: boolean): void {
     this.icacheEnabled = icache;
     this.dcacheEnabled = dcache;
-    this.lastFetchGranule = -1;
-    this.lastFetchLine = -1;
+    this.forgetFetchLines();
     this.forget();
   }
 
   invalidateInstructionAll(): void {
     this.icache.invalidateAll();
-    this.lastFetchGranule = -1;
-    this.lastFetchLine = -1;
+    this.forgetFetchLines();
   }
 
   invalidateInstructionByAddress(addr: number): void {
     const slot = this.icache.find((addr >>> this.lineShift) | 0);
     if (slot >= 0) this.icache.invalidateSlot(slot);
-    this.lastFetchGranule = -1;
-    this.lastFetchLine = -1;
+    this.forgetFetchLines();
   }
 
   invalidateDataByAddress(addr: number): void {
@@ -614,8 +642,7 @@ export class MemorySystem implements CacheOps {
     this.icacheEnabled = this.dcacheEnabled = false;
     this.fillLine = -1;
     this.fillEnd = 0;
-    this.lastFetchGranule = -1;
-    this.lastFetchLine = -1;
+    this.forgetFetchLines();
     this.storeBuffer.reset();
     this.forget();
     this.readAllocateMode = false;

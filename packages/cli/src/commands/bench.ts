@@ -1,10 +1,12 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { BenchError, benchImage, formatBench, formatComparison, formatRuleEvent, type BenchResult } from '@seedsim/daisy';
+import type { ElfImage } from '@seedsim/elf';
 import { readElf } from '../files.js';
 import { parseCommandArgs, parseIntegerOption } from '../options.js';
-import { BOARD_OPTION_HELP, BOARD_OPTION_SPEC, boardOptions } from '../board-options.js';
+import { BOARD_OPTION_HELP, BOARD_OPTION_SPEC, boardOptions, type CliBoardOptions } from '../board-options.js';
 import { CliError, EXIT_FAILED, EXIT_OK } from '../exit-codes.js';
+import { savingCard, sdCardOutput, type SdCardOutput } from '../sd-card-output.js';
 
 export const BENCH_HELP = `Usage: seedsim bench [options] app.elf [more.elf …]
 
@@ -72,14 +74,39 @@ export async function runBench(args: string[], out: (t: string) => void, err: (t
   if (!(tolerance >= 0)) throw new CliError(`--tolerance: expected a percentage ≥ 0, got "${values.tolerance}"`);
   const baseline = values.baseline ? readBaseline(values.baseline as string) : null;
   const board = boardOptions(values);
+  const sdOut = sdCardOutput(values, board.sdCard);
   const images = positionals.map((p) => readElf(p));
 
+  // Each image boots with the card freshly powered; the writes of one are there for the next, and
+  // --sd-out saves them all however the bench ends.
+  return savingCard(sdOut, err, () => benchImages(images, { board, sdOut, blocks, top, bootSeconds, baseline, tolerance }, values, out, err));
+}
+
+interface BenchSettings {
+  board: CliBoardOptions;
+  sdOut?: SdCardOutput;
+  blocks?: number;
+  top: number;
+  bootSeconds: number;
+  baseline: Map<string, number> | null;
+  tolerance: number;
+}
+
+function benchImages(
+  images: ElfImage[],
+  settings: BenchSettings,
+  values: Record<string, unknown>,
+  out: (t: string) => void,
+  err: (t: string) => void,
+): number {
+  const { board, sdOut, blocks, top, bootSeconds, baseline, tolerance } = settings;
   const results: BenchResult[] = [];
   let failed = false;
   for (const image of images) {
     try {
       const result = benchImage(image, {
         ...board,
+        sdCard: sdOut?.newCard() ?? board.sdCard,
         blocks,
         top,
         callback: values.callback as string | undefined,

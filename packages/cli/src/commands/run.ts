@@ -5,6 +5,7 @@ import { readElf } from '../files.js';
 import { parseCommandArgs } from '../options.js';
 import { BOARD_OPTION_HELP, BOARD_OPTION_SPEC, boardOptions } from '../board-options.js';
 import { CliError, EXIT_FAILED, EXIT_OK } from '../exit-codes.js';
+import { savingCard, sdCardOutput } from '../sd-card-output.js';
 
 export const RUN_HELP = `Usage: seedsim run [options] app.elf
 
@@ -62,16 +63,36 @@ export async function runRun(args: string[], out: (t: string) => void, err: (t: 
   const instructions = positiveNumber('instructions', values.instructions);
   if ([seconds, cycles, instructions].filter((x) => x !== undefined).length > 1) throw new CliError('give one budget: --seconds, --cycles or --instructions');
   const image = readElf(positionals[0]);
+  const options = boardOptions(values);
+  const sdOut = sdCardOutput(values, options.sdCard);
   const recorder = values.output ? new WavRecorder() : undefined;
   const json = !!values.json;
   const board = new DaisyBoard(image, {
-    ...boardOptions(values),
+    ...options,
+    sdCard: sdOut?.newCard() ?? options.sdCard,
     audioOutput: recorder,
     strict: !!values.strict,
     onRule: json ? undefined : (e) => out(formatRuleEvent(e) + '\n'),
     onSerial: json ? undefined : (text) => err(text),
   });
 
+  // From here on the card may hold the firmware's writes: --sd-out saves them however the run ends.
+  return savingCard(sdOut, err, () =>
+    runBoard(board, image.name, { seconds, cycles, instructions, json, recorder, output: values.output as string | undefined }, out),
+  );
+}
+
+interface RunSettings {
+  seconds?: number;
+  cycles?: number;
+  instructions?: number;
+  json: boolean;
+  recorder?: WavRecorder;
+  output?: string;
+}
+
+function runBoard(board: DaisyBoard, name: string, settings: RunSettings, out: (t: string) => void): number {
+  const { seconds, cycles, instructions, json, recorder, output } = settings;
   // Run in slices so that --seconds follows the clock the firmware configures (64 MHz at reset, 400 after PLL).
   let outcome: RunOutcome;
   let simulated = 0;
@@ -94,7 +115,7 @@ export async function runRun(args: string[], out: (t: string) => void, err: (t: 
   } else if (outcome.reason === 'budget') {
     outcome = { ...outcome, message: cycles !== undefined ? `budget of ${cycles} cycles used` : `budget of ${instructions} instructions used` };
   }
-  if (recorder && values.output) writeFileSync(values.output as string, encodeWav24(recorder.audio()));
+  if (recorder && output) writeFileSync(output, encodeWav24(recorder.audio()));
 
   const events = board.rules.events;
   const bad = events.length > 0 || !['budget', 'sleep-forever', 'spin-forever'].includes(outcome.reason);
@@ -103,7 +124,7 @@ export async function runRun(args: string[], out: (t: string) => void, err: (t: 
       JSON.stringify(
         {
           seedsim: 'run',
-          file: image.name,
+          file: name,
           appType: board.appType.appType,
           stop: { reason: outcome.reason, message: outcome.message },
           cycles: total.cycles,
@@ -122,7 +143,7 @@ export async function runRun(args: string[], out: (t: string) => void, err: (t: 
     return bad ? EXIT_FAILED : EXIT_OK;
   }
   const lines = [
-    `${image.name}: ${board.appType.appType}, stopped: ${outcome.message}`,
+    `${name}: ${board.appType.appType}, stopped: ${outcome.message}`,
     `  ${total.cycles.toLocaleString('en-US')} cycles, ${total.instructions.toLocaleString('en-US')} instructions, ${(simulated * 1e3).toFixed(1)} ms simulated, CPU at ${(board.cpuHz / 1e6).toFixed(0)} MHz`,
   ];
   if (outcome.fault) {

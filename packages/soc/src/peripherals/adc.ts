@@ -186,6 +186,12 @@ export class Adc extends RegisterBlock {
     this.stored(ADC.LTR1, ADC.HTR1, ADC.LTR2, ADC.HTR2, ADC.LTR3, ADC.HTR3, ADC.AWD2CR, ADC.AWD3CR, ADC.DIFSEL, ADC.CALFACT, ADC.CALFACT2);
     this.stored(ADC.OFR1, ADC.OFR1 + 4, ADC.OFR1 + 8, ADC.OFR1 + 12, ADC.JSQR);
     this.storedRange(ADC.JDR1, ADC.JDR1 + 12);
+    // ISR (ADRDY, EOC, EOS …) and CR (ADCAL, ADSTART) change at the calibration, ready and conversion
+    // events or by writes. Not DR: reading it clears EOC.
+    this.eventStable(ADC.ISR, ADC.CR, ADC.IER, ADC.CFGR, ADC.CFGR2, ADC.SMPR1, ADC.SMPR2, ADC.PCSEL, ADC.SQR1, ADC.SQR2, ADC.SQR3, ADC.SQR4);
+    this.eventStable(ADC.LTR1, ADC.HTR1, ADC.LTR2, ADC.HTR2, ADC.LTR3, ADC.HTR3, ADC.AWD2CR, ADC.AWD3CR, ADC.DIFSEL, ADC.CALFACT, ADC.CALFACT2);
+    this.eventStable(ADC.OFR1, ADC.OFR1 + 4, ADC.OFR1 + 8, ADC.OFR1 + 12, ADC.JSQR);
+    this.eventStableRange(ADC.JDR1, ADC.JDR1 + 12);
     common.attach(this);
   }
 
@@ -472,6 +478,8 @@ export class Adc12Common extends RegisterBlock {
   constructor(context: SocContext) {
     super('ADC12_Common', ADC12_COMMON_BASE, 0x100, context, 'ADC12_Common');
     this.stored(ADC_COMMON.CCR);
+    // CSR mirrors the ISRs; CDR shows both DRs without clearing EOC.
+    this.eventStable(ADC_COMMON.CSR, ADC_COMMON.CCR, ADC_COMMON.CDR, ADC_COMMON.CDR2);
   }
 
   attach(adc: Adc): void {

@@ -68,6 +68,8 @@ export class Dac extends RegisterBlock {
   ) {
     super('DAC', DAC_BASE, 0x400, context, 'DAC');
     this.stored(DAC.CCR, DAC.MCR, DAC.SHSR1, DAC.SHSR2, DAC.SHHR, DAC.SHRR);
+    // DOR follows DHR on writes and on trigger events; no register has a read side effect.
+    this.eventStableRange(DAC.CR, DAC.SHRR);
   }
 
   protected override onReset(): void {

@@ -21,6 +21,7 @@ export class Dbgmcu extends RegisterBlock {
   constructor(context: SocContext, readonly idcode = 0x20036450) {
     super('DBGMCU', DBGMCU_BASE, 0x400, context);
     this.stored(DBGMCU.CR, DBGMCU.APB3FZ1, DBGMCU.APB1LFZ1, DBGMCU.APB2FZ1, DBGMCU.APB4FZ1);
+    this.eventStable(DBGMCU.IDCODE, DBGMCU.CR, DBGMCU.APB3FZ1, DBGMCU.APB1LFZ1, DBGMCU.APB2FZ1, DBGMCU.APB4FZ1);
   }
 
   protected override readRegister(offset: number): number | undefined {

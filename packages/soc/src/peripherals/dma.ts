@@ -352,6 +352,15 @@ export class DmaController extends MmioDevice {
     return true;
   }
 
+  /**
+   * Every modelled register is event-stable: stream state changes at DMA requests (raised by device
+   * events or by writes) and by writes; no read has a side effect.
+   */
+  override eventStableRead(offset: number): boolean {
+    const o = offset & ~3;
+    return o === LISR || o === HISR || o === LIFCR || o === HIFCR || this.streamAt(o) !== null;
+  }
+
   readWord(offset: number): number {
     if (offset === LISR || offset === HISR) {
       const first = offset === LISR ? 0 : 4;

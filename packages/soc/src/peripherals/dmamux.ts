@@ -50,6 +50,9 @@ export class Dmamux extends RegisterBlock {
     super('DMAMUX1', base, 0x400, context);
     this.storedRange(0, (CCR_COUNT - 1) * 4);
     this.stored(CSR, CFR, RGSR, RGCFR);
+    this.eventStableRange(0, (CCR_COUNT - 1) * 4);
+    this.eventStableRange(RG0CR, RG0CR + 7 * 4);
+    this.eventStable(CSR, CFR, RGSR, RGCFR);
   }
 
   /** Connects channel `channel` (0–15) to a DMA stream. */

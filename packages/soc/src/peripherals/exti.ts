@@ -32,6 +32,10 @@ export class Exti extends RegisterBlock {
     super('EXTI', EXTI_BASE, 0x400, context);
     for (const bank of [0, 0x20, 0x40]) this.stored(bank + 0x00, bank + 0x04, bank + 0x0c, bank + 0x10, bank + 0x14);
     for (const bank of [0x80, 0x90, 0xa0]) this.stored(bank, bank + 4);
+    // Configuration, masks and SWIER change only by writes. Not the pending registers (CPUPRx): a GPIO
+    // edge sets them, and input levels are set from outside the clock.
+    for (const bank of [0, 0x20, 0x40]) this.eventStable(bank + 0x00, bank + 0x04, bank + 0x08, bank + 0x0c, bank + 0x10, bank + 0x14);
+    for (const bank of [0x80, 0x90, 0xa0]) this.eventStable(bank, bank + 4);
   }
 
   protected override onReset(): void {

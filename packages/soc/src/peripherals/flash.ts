@@ -46,6 +46,7 @@ export class Flash extends RegisterBlock {
     this.regs[FLASH.ACR >>> 2] = ACR_RESET;
     this.regs[FLASH.CR1 >>> 2] = CR1_RESET;
     this.stored(FLASH.SR1, FLASH.OPTCR);
+    this.eventStable(FLASH.ACR, FLASH.KEYR1, FLASH.OPTKEYR, FLASH.CR1, FLASH.SR1, FLASH.OPTCR, FLASH.ACR_ALIAS);
     clocks?.onChange(() => this.checkLatency());
   }
 

@@ -113,6 +113,11 @@ export class Fmc extends RegisterBlock {
     this.storedRange(0x080, 0x094);
     this.storedRange(0x104, 0x11c);
     this.stored(SDCR2, SDTR2, SDRTR);
+    // Every register changes only by a write (SDSR.MODES1 follows the last SDCMR command).
+    this.eventStableRange(0x000, 0x01c);
+    this.eventStableRange(0x080, 0x094);
+    this.eventStableRange(0x104, 0x11c);
+    this.eventStable(SDCR1, SDCR2, SDTR1, SDTR2, SDCMR, SDRTR, SDSR);
   }
 
   /** Subscribes to changes of {@link sdramTiming}; returns the unsubscribe function. */

@@ -56,6 +56,8 @@ export class GpioPort extends RegisterBlock {
     this.regs[GPIO.OSPEEDR >>> 2] = r.ospeedr;
     this.regs[GPIO.PUPDR >>> 2] = r.pupdr;
     this.stored(GPIO.MODER, GPIO.OTYPER, GPIO.OSPEEDR, GPIO.PUPDR, GPIO.LCKR, GPIO.AFRL, GPIO.AFRH);
+    // Not IDR: input levels are set from outside the clock (setInputLevel: board straps, a host's buttons).
+    this.eventStable(GPIO.MODER, GPIO.OTYPER, GPIO.OSPEEDR, GPIO.PUPDR, GPIO.ODR, GPIO.BSRR, GPIO.LCKR, GPIO.AFRL, GPIO.AFRH);
   }
 
   /** Drives an external level on `pin` (0–15), or releases it with undefined. */

@@ -73,6 +73,9 @@ export class I2cController extends RegisterBlock {
     this.ev = spec.ev;
     this.er = spec.er;
     this.stored(I2C.OAR1, I2C.OAR2, I2C.TIMINGR, I2C.TIMEOUTR);
+    // Bytes move at once on writes: ISR changes only by a write. Not RXDR (reading clears RXNE and
+    // fetches the next byte) nor PECR (unmodelled).
+    this.eventStable(I2C.CR1, I2C.CR2, I2C.OAR1, I2C.OAR2, I2C.TIMINGR, I2C.TIMEOUTR, I2C.ISR, I2C.ICR, I2C.TXDR);
   }
 
   /** Puts a device on this bus. */

@@ -38,6 +38,8 @@ export class Pwr extends RegisterBlock {
   constructor(context: SocContext) {
     super('PWR', PWR_BASE, 0x400, context);
     this.stored(PWR.CR1, PWR.CPUCR, PWR.WKUPCR, PWR.WKUPEPR);
+    // The ready flags follow the written bits at once.
+    this.eventStable(PWR.CR1, PWR.CSR1, PWR.CR2, PWR.CR3, PWR.CPUCR, PWR.D3CR, PWR.WKUPCR, PWR.WKUPFR, PWR.WKUPEPR);
   }
 
   /** A system reset leaves CR3 alone: SCUEN and the supply bits return only at power-on (libdaisy-facts §8). */

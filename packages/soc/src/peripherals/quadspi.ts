@@ -145,6 +145,12 @@ export class Quadspi extends RegisterBlock {
     this.flash = flash ?? new Is25lp064a(context.clock, () => clocks.cpuHz());
     this.window = new QspiWindow(this);
     this.stored(DLR, ABR, PSMKR, PSMAR, PIR, LPTR);
+    // Not DR (a FIFO pop). SR (BUSY, FTF, FLEVEL, flags) would qualify: it follows the command state,
+    // which changes on writes, DR reads and the automatic-polling event. It is left out for now: a skipped
+    // poll ends up to one loop turn earlier than an executed one (Cpu.backwardBranch lands on the event,
+    // not on the turn that would have seen it), and the SMF poll of the fixtures' boot (qspi.c) would
+    // move their audio start by 17 cycles.
+    this.eventStable(CR, DCR, FCR, DLR, CCR, AR, ABR, PSMKR, PSMAR, PIR, LPTR);
   }
 
   /** Subscribes to changes of {@link readTiming} and of the mapping; returns the unsubscribe function. */

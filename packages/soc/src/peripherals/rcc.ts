@@ -89,6 +89,14 @@ export class Rcc extends RegisterBlock {
     this.storedRange(RCC.AHB3RSTR, 0x0a8); // AHB3RSTR … APB4RSTR, GCR, D3AMR
     this.storedRange(RCC.RSR, RCC.APB4LPENR);
     this.storedRange(RCC.C1_RSR, RCC.C1_APB4LPENR);
+    // Oscillators and PLLs are ready as soon as they are enabled: every register changes only by a write.
+    this.eventStable(RCC.CR, RCC.HSICFGR, RCC.CRRCR, RCC.CSICFGR, RCC.CFGR, RCC.D1CFGR, RCC.D2CFGR, RCC.D3CFGR);
+    this.eventStableRange(RCC.PLLCKSELR, RCC.PLL3FRACR);
+    this.eventStableRange(RCC.D1CCIPR, RCC.D3CCIPR);
+    this.eventStable(RCC.CIER, RCC.CIFR, RCC.BDCR, RCC.CSR);
+    this.eventStableRange(RCC.AHB3RSTR, 0x0a8);
+    this.eventStableRange(RCC.RSR, RCC.APB4LPENR);
+    this.eventStableRange(RCC.C1_RSR, RCC.C1_APB4LPENR);
     this.clockTree = new ClockTree(computeClocks(this.clockRegisters(), oscillators));
   }
 

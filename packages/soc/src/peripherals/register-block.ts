@@ -11,6 +11,8 @@ export abstract class RegisterBlock extends MmioDevice {
   protected readonly regs: Uint32Array;
   /** Per word: 1 = modelled (behaviour or plain storage), 2 = unmodelled and already reported. */
   private readonly modelled: Uint8Array;
+  /** Per word: 1 = reads are event-stable (see eventStableRead). */
+  private readonly stableWords: Uint8Array;
 
   constructor(
     name: string,
@@ -22,6 +24,7 @@ export abstract class RegisterBlock extends MmioDevice {
     super(name, base, size);
     this.regs = new Uint32Array(size >>> 2);
     this.modelled = new Uint8Array(size >>> 2);
+    this.stableWords = new Uint8Array(size >>> 2);
     svdResetValues(svdName, this.regs);
   }
 
@@ -48,6 +51,24 @@ export abstract class RegisterBlock extends MmioDevice {
   /** Marks a contiguous range [from, to] of register offsets as plain storage. */
   protected storedRange(from: number, to: number): void {
     for (let o = from; o <= to; o += 4) this.modelled[o >>> 2] = 1;
+  }
+
+  /**
+   * Declares reads of these registers (byte offsets) event-stable (MmioDevice.eventStableRead): the
+   * value changes only at a clock event or by a write, and reading it has no side effect. Only for
+   * modelled registers whose readRegister is a plain function of state changed that way.
+   */
+  protected eventStable(...offsets: number[]): void {
+    for (const o of offsets) this.stableWords[o >>> 2] = 1;
+  }
+
+  /** {@link eventStable} for a contiguous range [from, to] of register offsets. */
+  protected eventStableRange(from: number, to: number): void {
+    for (let o = from; o <= to; o += 4) this.stableWords[o >>> 2] = 1;
+  }
+
+  override eventStableRead(offset: number): boolean {
+    return this.stableWords[offset >>> 2] === 1;
   }
 
   /**

@@ -22,6 +22,7 @@ export class Rng extends RegisterBlock {
     super('RNG', RNG_BASE, 0x400, context);
     this.state = seed >>> 0 || 1;
     this.stored(RNG.CR);
+    this.eventStable(RNG.CR, RNG.SR); // not DR: every read draws the next number
   }
 
   /** Side-effect-free view for debuggers: DR shows the last value read. */

@@ -344,6 +344,10 @@ export class Sai extends RegisterBlock {
     this.dmamux?.attachRequester(idA, this.blockA);
     this.dmamux?.attachRequester(idB, this.blockB);
     this.stored(GCR, PDMCR, PDMDLY);
+    // SR (FREQ, FLVL, flags) follows the FIFO, which moves at frame events, on DR accesses and by DMA.
+    // Not DR (a FIFO pop).
+    this.eventStable(GCR, PDMCR, PDMDLY);
+    for (const block of [BLOCK_A, BLOCK_B]) this.eventStable(block + CR1, block + CR2, block + FRCR, block + SLOTR, block + IM, block + SR, block + CLRFR);
   }
 
   /** Frame rate of a master block from the current clocks (Hz), 0 when it has no clock. */

@@ -195,9 +195,14 @@ interface Transfer {
  * (CLKDIV = 0: undivided); WIDBUS 1/4/8 lines; DDR doubles the data rate. After a written block the card
  * programs for {@link SdCard.programSeconds} with DAT0 busy.
  *
+ * A receive enabled with DTEN waits for the card's data for DATATIME (SDMMC_DTIMER) SDMMC_CK periods,
+ * counted from the DTEN write; when no data has started by then (empty slot, a command the card ignores
+ * or answers without data) DTIMEOUT rises and the DPSM returns to Idle.
+ *
  * Not modelled: FIFO overrun/underrun (the FIFO behaves as with HWFC_EN: the bus waits), data CRC
- * errors, DTIMEOUT (a data command the card answers without data leaves the DPSM idle at once), IDMA
- * double-buffer mode, SDIO, boot mode, voltage switching, read wait, DTHOLD (reported as unmodelled).
+ * errors, DTIMEOUT of a CMDTRANS data command the card does not answer (the DPSM stays idle; the command
+ * itself ends in CTIMEOUT), the busy timeout after a write, IDMA double-buffer mode, SDIO, boot mode,
+ * voltage switching, read wait, DTHOLD (reported as unmodelled).
  */
 export class Sdmmc extends RegisterBlock {
   readonly irq: number;
@@ -224,6 +229,7 @@ export class Sdmmc extends RegisterBlock {
   private readonly onCommandDone = (): void => this.completeCommand();
   private readonly onBlockDone = (): void => this.blockEnded();
   private readonly onProgrammed = (): void => this.programmingEnded();
+  private readonly onDataTimeout = (): void => this.dataTimedOut();
   private readonly onFifoTick = (): void => {
     this.fifoEvent = null;
     this.updateIrq();
@@ -240,6 +246,21 @@ export class Sdmmc extends RegisterBlock {
     // RM0433 gives SDMMC_RESPCMDR a reset value of 0 (the SVD's 0xA3C5DD01 is not a reset value).
     this.regs[SDMMC.RESPCMDR >>> 2] = 0;
     this.stored(SDMMC.ARGR, SDMMC.DTIMER, SDMMC.ACKTIMER, SDMMC.IDMABSIZER, SDMMC.IDMABASE1R);
+    // Commands, responses and IDMA blocks end at clock events; STAR and DCNTR also, except during a
+    // FIFO-mode transfer (see eventStableRead). Not FIFOR (a FIFO pop).
+    this.eventStable(SDMMC.POWER, SDMMC.CLKCR, SDMMC.ARGR, SDMMC.CMDR, SDMMC.RESPCMDR, SDMMC.RESP1, SDMMC.RESP2, SDMMC.RESP3, SDMMC.RESP4);
+    this.eventStable(SDMMC.DTIMER, SDMMC.DLENR, SDMMC.DCTRL, SDMMC.ICR, SDMMC.MASKR, SDMMC.ACKTIMER);
+    this.eventStable(SDMMC.IDMACTRLR, SDMMC.IDMABSIZER, SDMMC.IDMABASE0R, SDMMC.IDMABASE1R, SDMMC.VER, SDMMC.ID);
+  }
+
+  /**
+   * STAR and DCNTR are event-stable unless a FIFO-mode (non-IDMA) transfer is running: then the FIFO
+   * level and the count left are computed from clock.cycles at the read (words arrive between events).
+   */
+  override eventStableRead(offset: number): boolean {
+    const o = offset & ~3;
+    if (o === SDMMC.STAR || o === SDMMC.DCNTR) return this.transfer === null || this.transfer.idma;
+    return super.eventStableRead(offset);
   }
 
   /** Inserts a card (null removes it: commands then time out, as with an empty slot). */
@@ -482,11 +503,9 @@ export class Sdmmc extends RegisterBlock {
     } else if (response?.data === 'read') {
       // Nobody receives: the card still sends its block(s); a single block returns it to tran.
       this.card?.readBlock(512);
-    } else if (this.dpsm === Dpsm.WaitReceive) {
-      // No data will come (no response, or a card status error): on silicon the DPSM would wait for
-      // DTIMER periods and set DTIMEOUT; DTIMEOUT is not modelled, so the DPSM returns to Idle here.
-      this.stopTransfer();
     }
+    // Otherwise a DPSM waiting to receive (DTEN) gets no data from this command: it keeps waiting until
+    // its data timeout (scheduled at the DTEN write) unless a later command brings data.
     // Busy on DAT0 after a short response to a non-data command (R1b, or a card still programming).
     if (response !== null && waitResponse !== 3 && !dataCommand && this.card?.busy) {
       this.busyD0 = true;
@@ -511,14 +530,36 @@ export class Sdmmc extends RegisterBlock {
     if (((value >>> 2) & 3) !== 0) this.reportOnce('dtmode', SDMMC.DCTRL, value);
     if (value & DCTRL_DTEN) {
       // DTEN without a data command (RM0433 SDMMC_DCTRL.DTEN): receive waits for the card; send starts now.
-      if (value & DCTRL_DTDIR) this.dpsm = Dpsm.WaitReceive;
+      if (value & DCTRL_DTDIR) this.waitForData();
       else this.startTransfer(false);
     }
     this.updateIrq();
   }
 
+  /**
+   * Wait_R (RM0433 SDMMC data path): the data timer counts DATATIME SDMMC_CK periods from now; a transfer
+   * that starts first cancels it. Without SDMMC_CK the timer does not count.
+   */
+  private waitForData(): void {
+    this.dpsm = Dpsm.WaitReceive;
+    const cpc = this.cyclesPerClock();
+    if (!Number.isFinite(cpc)) return;
+    const periods = this.reg(SDMMC.DTIMER) >>> 0;
+    this.transferEvent = this.context.clock.schedule(this.context.clock.cycles + Math.max(1, Math.ceil(periods * cpc)), this.onDataTimeout);
+  }
+
+  private dataTimedOut(): void {
+    this.transferEvent = null;
+    if (this.dpsm !== Dpsm.WaitReceive) return;
+    this.flags |= S.DTIMEOUT;
+    this.stopTransfer();
+    this.updateIrq();
+  }
+
   /** Starts a block transfer of DLEN bytes in DBLOCKSIZE blocks (a DLEN remainder is not transferred). */
   private startTransfer(receive: boolean): void {
+    this.context.clock.cancel(this.transferEvent); // the data timeout of a DPSM waiting to receive
+    this.transferEvent = null;
     const dctrl = this.reg(SDMMC.DCTRL);
     const blockSize = 2 ** Math.min(14, (dctrl >>> 4) & 0xf);
     const blocks = Math.floor(this.reg(SDMMC.DLENR) / blockSize);

@@ -166,6 +166,10 @@ export class Spi extends RegisterBlock {
       dmamux.attachRequester(this.txRequestId, this.txRequester);
     }
     this.stored(SPI.CR2, SPI.CFG1, SPI.CFG2, SPI.CRCPOLY, SPI.UDRDR);
+    // SR is computed from the FIFO levels, the frame in flight and sticky flags, which change only at a
+    // frame's end (a clock event) or by a write; CR1.CSTART clears at the end of the transfer. Not RXDR
+    // (a FIFO pop).
+    this.eventStable(SPI.CR1, SPI.CR2, SPI.CFG1, SPI.CFG2, SPI.IER, SPI.SR, SPI.IFCR, SPI.TXDR, SPI.CRCPOLY, SPI.TXCRC, SPI.RXCRC, SPI.UDRDR, SPI.I2SCFGR);
   }
 
   /** Connects the device on the bus (replaces the previous one). */

@@ -29,6 +29,9 @@ export class Syscfg extends RegisterBlock {
     super('SYSCFG', SYSCFG_BASE, 0x400, context);
     this.stored(SYSCFG.PMCR, SYSCFG.EXTICR1, SYSCFG.EXTICR2, SYSCFG.EXTICR3, SYSCFG.EXTICR4, SYSCFG.CCCR, SYSCFG.PWRCR);
     this.storedRange(0x300, 0x344); // UR0–UR17 user option mirrors
+    // CCCSR.READY follows EN at once: every register changes only by a write.
+    this.eventStable(SYSCFG.PMCR, SYSCFG.EXTICR1, SYSCFG.EXTICR2, SYSCFG.EXTICR3, SYSCFG.EXTICR4, SYSCFG.CCCSR, SYSCFG.CCVR, SYSCFG.CCCR, SYSCFG.PWRCR, SYSCFG.PKGR);
+    this.eventStableRange(0x300, 0x344);
   }
 
   /** SYSCFG_PWRCR.ODEN: with D3CR.VOS = scale 1 this selects VOS0 (RM0433 SYSCFG chapter). */

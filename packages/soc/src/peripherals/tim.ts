@@ -80,6 +80,9 @@ export class GeneralPurposeTimer extends RegisterBlock {
     this.activeArr = this.mask >>> 0;
     this.regs[TIM.ARR >>> 2] = this.activeArr;
     this.stored(TIM.CR2, TIM.SMCR, TIM.DIER);
+    // SR.UIF is set by the overflow event, CR1.CEN cleared by it (one-pulse). Not CNT: computed from
+    // clock.cycles at read time.
+    this.eventStable(TIM.CR1, TIM.CR2, TIM.SMCR, TIM.DIER, TIM.SR, TIM.EGR, TIM.PSC, TIM.ARR);
     this.updateRate();
     clocks.onChange(() => {
       this.rebase();

@@ -56,6 +56,9 @@ export class Usart extends RegisterBlock {
     super(name, spec.base, 0x400, context, spec.svd);
     this.irq = spec.irq;
     this.stored(USART.CR2, USART.CR3, USART.BRR, USART.GTPR, USART.RTOR, USART.PRESC);
+    // ISR follows CR1 (TXE and TC always set). Not RDR: a receive register (it reads 0 here, but a
+    // model with reception would pop it).
+    this.eventStable(USART.CR1, USART.CR2, USART.CR3, USART.BRR, USART.GTPR, USART.RTOR, USART.RQR, USART.ISR, USART.ICR, USART.TDR, USART.PRESC);
   }
 
   protected override onReset(): void {

@@ -78,6 +78,9 @@ export class UsbOtg extends RegisterBlock {
     this.regs[OTG.DSTS >>> 2] = DSTS_RESET;
     // Everything below the FIFOs is plain storage unless handled below: endpoint control, FIFO sizes, PHY config.
     this.storedRange(0, FIFO_START - 4);
+    // No bus events: the registers change only by writes. Not GRXSTSP (a status pop) nor the FIFOs.
+    this.eventStableRange(0, OTG.GRXSTSP - 4);
+    this.eventStableRange(OTG.GRXSTSP + 4, FIFO_START - 4);
   }
 
   /** The core is in host mode: forced by GUSBCFG.FHMOD (no ID pin is modelled, so device mode otherwise). */
