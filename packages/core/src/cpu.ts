@@ -48,6 +48,9 @@ const ABORT: object = Object.freeze({ seedsimAbort: true });
 
 /** Taken backward branches between two looks for an idle loop (Cpu.backwardBranch). */
 const IDLE_CHECK_INTERVAL = 64;
+/** Entries of the table of loops found idle (Cpu.idleLoops), a power of two; mask for its index. */
+const IDLE_LOOP_ENTRIES = 128;
+const IDLE_LOOP_MASK = IDLE_LOOP_ENTRIES - 1;
 
 const PAGE_SHIFT = 12;
 const PAGE_HALFWORDS = 1 << (PAGE_SHIFT - 1);
@@ -116,6 +119,13 @@ export class Cpu {
   private idleDevices = 0;
   private idleTransitions = 0;
   private idleExclusive = 0;
+  /**
+   * Back-edges (branch PCs, `pc | 0`) of loops whose idle skip moved the clock, direct-mapped by
+   * (pc >>> 1) & IDLE_LOOP_MASK; -1 is empty. A loop found here is looked at on its first turn.
+   */
+  private readonly idleLoops = new Int32Array(IDLE_LOOP_ENTRIES).fill(-1);
+  /** A remembered loop whose early look failed: not looked at early again until the next regular look. */
+  private idleEarlyFailedAt = -1;
   /** Stores made (write8/16/32), and FP instructions begun (fpEnter): an idle loop makes neither. */
   private storeCount = 0;
   private fpCount = 0;
@@ -157,6 +167,8 @@ export class Cpu {
     this.stopRequested = false;
     this.idleArmedAt = -1;
     this.idleCountdown = IDLE_CHECK_INTERVAL;
+    this.idleLoops.fill(-1);
+    this.idleEarlyFailedAt = -1;
   }
 
   /** Reset through a vector table (B1.5.5 TakeReset, register part): MSP = [vtor], PC = [vtor+4]. */
@@ -386,9 +398,23 @@ export class Cpu {
    * interrupt, a DMA transfer). The clock then jumps to that event, as for WFI: HAL_Delay's wait for the
    * next SysTick tick, a wait for a flag an interrupt sets. Interrupts are taken at the event's cycle, up to
    * one loop turn earlier than on the core.
+   *
+   * A loop whose skip moved the clock is remembered by its branch PC (idleLoops), and when that branch is
+   * taken again the look starts at once: the state after this turn is compared with the state after the
+   * next. Firmware enters the same short waits again and again (HAL_SPI_Transmit on SR.TXP, HAL_Delay on
+   * the tick), each often shorter than IDLE_CHECK_INTERVAL turns. The comparison and the skip are the
+   * same; only the moment of looking changes. An early look that fails at the same branch (the loop is
+   * not idle this time) or skips nothing turns early looks off for that branch until the next regular
+   * look, so a busy loop costs one snapshot, not one per turn.
    */
   backwardBranch(): void {
-    if (--this.idleCountdown > 0) return;
+    if (--this.idleCountdown > 0) {
+      // Not yet time for a regular look: look early only at a remembered idle loop (one load, one compare).
+      const at = this.curPc;
+      if (this.idleLoops[(at >>> 1) & IDLE_LOOP_MASK] !== (at | 0) || at === this.idleEarlyFailedAt) return;
+    } else if (this.idleArmedAt === -1) {
+      this.idleEarlyFailedAt = -1; // a regular look: remembered loops may be looked at early again
+    }
     const devices = this.bus.deviceAccesses;
     if (devices === undefined) {
       this.idleCountdown = Infinity; // the bus cannot tell device accesses apart: never skip
@@ -398,11 +424,15 @@ export class Cpu {
     if (this.idleArmedAt === pc && this.sameStateAsArmed(devices)) {
       this.idleArmedAt = -1;
       this.idleCountdown = IDLE_CHECK_INTERVAL;
+      const before = this.clock.cycles;
       this.exceptions.idleUntilNextEvent();
+      if (this.clock.cycles !== before) this.idleLoops[(pc >>> 1) & IDLE_LOOP_MASK] = pc | 0;
+      else this.idleEarlyFailedAt = pc; // no event to jump to: looking every other turn would find none
       return;
     }
     if (this.idleArmedAt !== -1) {
       // The second look found a changed state or another loop: not idle now; look again later.
+      if (this.idleArmedAt === pc) this.idleEarlyFailedAt = pc;
       this.idleArmedAt = -1;
       this.idleCountdown = IDLE_CHECK_INTERVAL;
       return;

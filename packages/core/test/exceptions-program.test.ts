@@ -272,6 +272,120 @@ systick:
       // Left as soon as CYCCNT passed 2500, not at a later tick.
       expect(rig.clock.cycles).toBeLessThan(2600);
     });
+
+    describe('a loop once found idle is looked at again on its first turns (a short wait entered many times)', () => {
+      // Each round: note the tick, WORK straight-line instructions, then wait_until (TURN instructions a
+      // turn) for the next tick. SysTick every PERIOD cycles; at one instruction per cycle the wait lasts
+      // about PERIOD - WORK cycles = 60 turns, fewer than the 64 back-branches between two regular looks.
+      const PERIOD = 1000;
+      const ROUNDS = 20;
+      const WORK = 200;
+      const PAD = 10;
+      const TURN = PAD + 3; // nops, ldr, cmp, bcc
+      const ISR = 5; // ldr, ldr, adds, str, bx
+      const SETUP = 7 + 4; // SYSTICK_START, then ldr, movs, str, movs
+      const PER_ROUND = 2 + 1 + WORK + 1 + 3; // ldr, adds; bl; nops; bx lr (wait_until); adds, cmp, bne
+      const END = 1 + 6 + 1; // ldr; LOGREG; bkpt
+      const rounds = (phase2: string) => `
+.thumb_func
+reset:
+  SYSTICK_START ${PERIOD}
+  ldr r5, =0x20001000    @ the tick variable
+  movs r4, #0
+  str r4, [r5]
+  movs r7, #0
+round:
+  ldr r6, [r5]
+  adds r6, #1            @ wait for the next tick
+  .rept ${WORK}
+  nop
+  .endr
+  bl wait_until
+  adds r7, #1
+  cmp r7, #${ROUNDS}
+  bne round
+${phase2}
+  ldr r0, [r5]
+  LOGREG r0
+  bkpt #0
+
+@ Waits while the word at r5 is below r6 (unsigned): on RAM an idle loop, on CYCCNT a device poll.
+.thumb_func
+wait_until:
+  .rept ${PAD}
+  nop
+  .endr
+  ldr r0, [r5]
+  cmp r0, r6
+  bcc wait_until
+  bx lr
+
+.thumb_func
+systick:
+  ldr r0, =0x20001000
+  ldr r1, [r0]
+  adds r1, #1
+  str r1, [r0]
+  bx lr
+`;
+
+      it('each later wait runs three turns: one to arm the look, one to compare and skip, one to leave', () => {
+        const rig = programRig(rounds(''));
+        const stop = rig.run(100_000);
+        expect(stop?.kind).toBe('bkpt');
+        // Every round waited for exactly one tick: the work of a round fits in one period.
+        expect(rig.log()).toEqual([ROUNDS]);
+        // The run ends just after tick ROUNDS; a skip only jumps to a tick, so the time is that of the
+        // program: the last tick, its handler, the last turn and the end.
+        expect(rig.clock.cycles).toBeGreaterThanOrEqual(ROUNDS * PERIOD);
+        expect(rig.clock.cycles).toBeLessThan(ROUNDS * PERIOD + 100);
+        // Instructions outside the wait loop are fixed by the program; the rest are whole turns.
+        const fixed = SETUP + ROUNDS * PER_ROUND + ROUNDS * ISR + END;
+        const turns = (rig.cpu.instructions - fixed) / TURN;
+        expect(Number.isInteger(turns)).toBe(true);
+        // Round 1 runs its ~60 turns (no look is due: 64 back-branches); round 2's regular look comes at
+        // its 64 - 60 - 1 = 3rd turn, the skip at the 4th, and the 5th leaves; rounds 3.. arm at once:
+        // 3 turns each. Turn by turn (a look only every 64 back-branches) about 30 turns a round.
+        const firstRound = Math.floor((PERIOD - SETUP - PER_ROUND) / TURN);
+        expect(turns).toBeGreaterThanOrEqual(firstRound - 2 + 5 + 3 * (ROUNDS - 2));
+        expect(turns).toBeLessThanOrEqual(firstRound + 2 + 5 + 3 * (ROUNDS - 2));
+        // Skipped: all but three turns (and the work) of each later round's period.
+        expect(rig.model.spinCycles).toBeGreaterThan((ROUNDS - 2) * (PERIOD - PER_ROUND - ISR - 3 * TURN - 50));
+      });
+
+      it('a remembered loop that polls a device on a later entry runs every turn (no skip)', () => {
+        // After the rounds, the same wait_until polls DWT.CYCCNT for 3000 cycles: a device read each
+        // turn, so the early look fails and nothing is skipped; it leaves as soon as CYCCNT passes.
+        const phase2 = `
+  ldr r0, =0xE000EDFC    @ DEMCR.TRCENA
+  ldr r1, =0x01000000
+  str r1, [r0]
+  ldr r0, =0xE0001FB0    @ DWT_LAR: unlock
+  ldr r1, =0xC5ACCE55
+  str r1, [r0]
+  ldr r0, =0xE0001000    @ DWT_CTRL.CYCCNTENA
+  movs r1, #1
+  str r1, [r0]
+  ldr r5, =0xE0001004    @ CYCCNT
+  ldr r6, [r5]
+  add r6, r6, #3000
+  bl wait_until
+  ldr r0, [r5]
+  subs r0, r0, r6
+  LOGREG r0              @ how far past the target it left
+  ldr r5, =0x20001000`;
+        const alone = programRig(rounds(''));
+        alone.run(100_000);
+        const rig = programRig(rounds(phase2));
+        expect(rig.run(100_000)?.kind).toBe('bkpt');
+        const [late, ticks] = rig.log();
+        // Left within a turn (plus a SysTick handler that may come between) of CYCCNT passing the target.
+        expect(late).toBeLessThan(TURN + 3 + ISR + 30);
+        // Three ticks came during the poll (3000 cycles), none of them skipped to: the poll skipped nothing.
+        expect(ticks).toBeGreaterThanOrEqual(ROUNDS + 3);
+        expect(rig.model.spinCycles).toBe(alone.model.spinCycles);
+      });
+    });
   });
 
   it('a `b .` with no interrupt that could ever be taken stops the run at once', () => {
