@@ -15,6 +15,18 @@ const SHCSR = '0xE000ED24';
 const CFSR = '0xE000ED28';
 const HFSR = '0xE000ED2C';
 
+
+/** Turns on DWT.CYCCNT (DEMCR.TRCENA, the DWT lock, CTRL.CYCCNTENA); uses r0 and r1. */
+const ENABLE_CYCCNT = `  ldr r0, =0xE000EDFC    @ DEMCR.TRCENA
+  ldr r1, =0x01000000
+  str r1, [r0]
+  ldr r0, =0xE0001FB0    @ DWT_LAR: unlock
+  ldr r1, =0xC5ACCE55
+  str r1, [r0]
+  ldr r0, =0xE0001000    @ DWT_CTRL.CYCCNTENA
+  movs r1, #1
+  str r1, [r0]
+`;
 describe('interrupts on the real core', () => {
   it('preemption by priority, no preemption at equal priority, tail-chaining, SVC then PendSV', () => {
     const rig = programRig(`
@@ -244,16 +256,7 @@ wait:
 .thumb_func
 reset:
   SYSTICK_START 1000
-  ldr r0, =0xE000EDFC    @ DEMCR.TRCENA
-  ldr r1, =0x01000000
-  str r1, [r0]
-  ldr r0, =0xE0001FB0    @ DWT_LAR: unlock
-  ldr r1, =0xC5ACCE55
-  str r1, [r0]
-  ldr r0, =0xE0001000    @ DWT_CTRL.CYCCNTENA
-  movs r1, #1
-  str r1, [r0]
-  ldr r2, =0xE0001004    @ CYCCNT
+${ENABLE_CYCCNT}  ldr r2, =0xE0001004    @ CYCCNT
   ldr r3, =2500
 wait:
   ldr r1, [r2]
@@ -357,16 +360,7 @@ systick:
         // After the rounds, the same wait_until polls DWT.CYCCNT for 3000 cycles: a device read each
         // turn, so the early look fails and nothing is skipped; it leaves as soon as CYCCNT passes.
         const phase2 = `
-  ldr r0, =0xE000EDFC    @ DEMCR.TRCENA
-  ldr r1, =0x01000000
-  str r1, [r0]
-  ldr r0, =0xE0001FB0    @ DWT_LAR: unlock
-  ldr r1, =0xC5ACCE55
-  str r1, [r0]
-  ldr r0, =0xE0001000    @ DWT_CTRL.CYCCNTENA
-  movs r1, #1
-  str r1, [r0]
-  ldr r5, =0xE0001004    @ CYCCNT
+${ENABLE_CYCCNT}  ldr r5, =0xE0001004    @ CYCCNT
   ldr r6, [r5]
   add r6, r6, #3000
   bl wait_until
