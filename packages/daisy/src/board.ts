@@ -17,12 +17,14 @@ import {
   attachSystemPeripherals,
   type AudioSink,
   type AudioSource,
+  type Sai,
   type StorageAndAudioPeripherals,
   type SystemPeripherals,
   Wm8731,
 } from '@seedsim/soc';
 import { IdealModel, M7Model, attachMpu, busTimingFromSoc, createTimingModel, type CycleSnapshot } from '@seedsim/timing';
 import { memoryAt } from '@seedsim/soc';
+import { WavRecorder, WavSource } from './audio-io.js';
 import { APP_TYPES, detectAppType, type AppType, type AppTypeInfo } from './app-types.js';
 import { DMA_STREAM_IRQS, EXCEPTION_IRQ_BASE, blockCycles, blockFramesGuess, servesSai, streamOnIrq } from './audio-path.js';
 import { loadBootImage, misplacedBootInfo } from './boot.js';
@@ -41,10 +43,20 @@ export interface BoardOptions {
   boot?: AppType;
   revision?: BoardRevision;
   timing?: 'm7' | 'ideal';
-  /** Audio into the codec's ADC side (default silence). */
+  /** Audio into the codec's ADC side, SAI1 (default silence). */
   audioInput?: AudioSource;
-  /** Audio out of the codec's DAC side (default discarded). */
+  /** Audio out of the codec's DAC side, SAI1 (default discarded). */
   audioOutput?: AudioSink;
+  /**
+   * Audio into the second codec of four-channel boards (the Daisy Patch's AK4556 on SAI2): channels 3
+   * and 4. Default: channels 3 and 4 of `audioInput` when it is a WavSource, else silence.
+   */
+  audioInput2?: AudioSource;
+  /**
+   * Audio out of the second codec (SAI2): channels 3 and 4. Default: channels 3 and 4 of `audioOutput`
+   * when it is a WavRecorder, else discarded.
+   */
+  audioOutput2?: AudioSink;
   /** Called as each new rule event fires. */
   onRule?: (event: RuleEvent) => void;
   /** Characters the firmware writes to any U(S)ART. */
@@ -220,15 +232,7 @@ export class DaisyBoard {
     if (options.analogDefault !== undefined) this.storage.analog.defaultLevel = options.analogDefault;
     for (const [pin, level] of Object.entries(options.analogInputs ?? {})) this.storage.analog.set(pin, level);
 
-    const sai = this.storage.sai1;
-    if (options.audioInput) {
-      sai.setSource('A', options.audioInput);
-      sai.setSource('B', options.audioInput);
-    }
-    if (options.audioOutput) {
-      sai.setSink('A', options.audioOutput);
-      sai.setSink('B', options.audioOutput);
-    }
+    this.connectAudio(options);
 
     loadBootImage(this, this.appType.appType);
     const bootInfo = misplacedBootInfo(this, this.appType.appType);
@@ -246,6 +250,30 @@ export class DaisyBoard {
     this.watchStack();
     this.watchAudioDeadlines();
     this.watchBlockingCalls();
+  }
+
+  /**
+   * SAI1 carries channels 1 and 2, SAI2 (the Daisy Patch's second codec) channels 3 and 4. Each block
+   * gets both ends: only an RX block reads its source and only a TX block writes its sink, whichever way
+   * the firmware configures the block.
+   */
+  private connectAudio(options: BoardOptions): void {
+    const input2 = options.audioInput2 ?? (options.audioInput instanceof WavSource ? options.audioInput.secondCodec(2) : undefined);
+    const output2 = options.audioOutput2 ?? (options.audioOutput instanceof WavRecorder ? options.audioOutput.secondCodec(2) : undefined);
+    const wiring: [Sai, AudioSource | undefined, AudioSink | undefined][] = [
+      [this.storage.sai1, options.audioInput, options.audioOutput],
+      [this.storage.sai2, input2, output2],
+    ];
+    for (const [sai, source, sink] of wiring) {
+      if (source) {
+        sai.setSource('A', source);
+        sai.setSource('B', source);
+      }
+      if (sink) {
+        sai.setSink('A', sink);
+        sai.setSink('B', sink);
+      }
+    }
   }
 
   /** Calls from interrupt handlers to heap, delay and file functions (blocking-calls.ts). */

@@ -42,4 +42,27 @@ describe('WAV files', () => {
     expect([out.channels[0][0], out.channels[1][0]]).toEqual([0.5, -0.5]);
     expect(out.sampleRate).toBe(48014);
   });
+
+  it('a second codec reads channels 3/4 (silence where the file has none) and records as channels 3/4', () => {
+    const ch = (v: number) => new Float32Array([v, v / 2]);
+    const source = new WavSource({ sampleRate: 48000, channels: [ch(0.5), ch(0.25), ch(-0.5), ch(-0.25)] });
+    const second = source.secondCodec(2);
+    const slots = new Int32Array(2);
+    source.nextFrame(slots, 2, 24); // the first codec reads frame 0 first: the second starts at frame 1
+    second.nextFrame(slots, 2, 24);
+    expect([...slots]).toEqual([-0x200000, -0x100000]);
+    const mono = new WavSource({ sampleRate: 48000, channels: [ch(0.5)] });
+    mono.secondCodec(2).nextFrame(slots, 2, 24);
+    expect([...slots]).toEqual([0, 0]);
+
+    const recorder = new WavRecorder();
+    const sink = recorder.secondCodec(2);
+    expect(recorder.audio().channels.length).toBe(0);
+    recorder.frame(new Int32Array([0x400000, 0x200000]), 2, 24, 48014);
+    sink.frame(new Int32Array([0x100000, 0xc00000]), 2, 24, 48014);
+    recorder.frame(new Int32Array([0x400000, 0x200000]), 2, 24, 48014);
+    const out = recorder.audio();
+    // The second codec's first frame came after one frame of the first: it lands in output frame 1.
+    expect(out.channels.map((c) => [...c])).toEqual([[0.5, 0.5], [0.25, 0.25], [0, 0.125], [0, -0.5]]);
+  });
 });
