@@ -20,6 +20,16 @@ const PATTERNS: readonly [RegExp, string][] = [
   [/^f_(open|close|read|write|lseek|sync|mount|opendir|readdir|stat|unlink|gets|puts|printf)$/, FILE],
 ];
 
+/**
+ * Callers whose watched calls are not reported: library code the application cannot change, doing it
+ * once. ST's USB device library allocates a class's state when the host configures the device, inside
+ * the OTG interrupt (USBD_CDC_Init → USBD_malloc → calloc in libDaisy's usbd); reporting it would flag
+ * every app that logs over USB.
+ */
+export function exemptCaller(caller: string): boolean {
+  return /^USBD_/.test(caller);
+}
+
 /** The image's functions from PATTERNS with the reason each is wrong in a handler. */
 export function blockingFunctions(symbols: SymbolTable): { address: number; name: string; reason: string }[] {
   const found: { address: number; name: string; reason: string }[] = [];

@@ -23,12 +23,12 @@ import {
   Wm8731,
 } from '@seedsim/soc';
 import { IdealModel, M7Model, attachMpu, busTimingFromSoc, createTimingModel, type CycleSnapshot } from '@seedsim/timing';
-import { memoryAt } from '@seedsim/soc';
+import { UsbCdcHost, memoryAt } from '@seedsim/soc';
 import { WavRecorder, WavSource } from './audio-io.js';
 import { APP_TYPES, detectAppType, type AppType, type AppTypeInfo } from './app-types.js';
 import { DMA_STREAM_IRQS, EXCEPTION_IRQ_BASE, blockCycles, blockFramesGuess, servesSai, streamOnIrq } from './audio-path.js';
 import { loadBootImage, misplacedBootInfo } from './boot.js';
-import { blockingFunctions } from './blocking-calls.js';
+import { blockingFunctions, exemptCaller } from './blocking-calls.js';
 import { RuleLog, type RuleEvent } from './diagnostics.js';
 import { describeFaultStatus } from './fault-status.js';
 import { LineWriterLog } from './line-writers.js';
@@ -61,6 +61,13 @@ export interface BoardOptions {
   onRule?: (event: RuleEvent) => void;
   /** Characters the firmware writes to any U(S)ART. */
   onSerial?: (text: string) => void;
+  /**
+   * Characters the firmware sends over USB CDC-ACM on the micro-USB socket (OTG2_FS; libDaisy's
+   * `hw.PrintLine` with LOGGER_INTERNAL), as read by the simulated PC terminal on that port.
+   */
+  onUsbSerial?: (text: string) => void;
+  /** No PC on the micro-USB socket: the device connects but nobody enumerates it (default: a PC with a terminal). */
+  noUsbHost?: boolean;
   /** Stop at the first rule event (`--strict`). */
   strict?: boolean;
   /**
@@ -133,6 +140,10 @@ export class DaisyBoard {
   readonly rules: RuleLog;
   readonly revision: BoardRevision;
   serialOutput = '';
+  /** Characters received over USB CDC by the simulated PC on the micro-USB socket (see {@link usbHost}). */
+  usbSerialOutput = '';
+  /** The simulated PC on OTG2_FS (the Seed's micro-USB socket), or null with `noUsbHost`. */
+  readonly usbHost: UsbCdcHost | null;
   /** The I2C codec of Seed 1.1, with the register writes the firmware made. */
   readonly codec: Wm8731 | null;
 
@@ -222,6 +233,16 @@ export class DaisyBoard {
       });
     }
 
+    // A PC with a serial terminal on the micro-USB socket: idle until the firmware connects the device (DCTL.SDIS = 0).
+    this.usbHost = options.noUsbHost ? null : new UsbCdcHost(this.system.usb.OTG2_FS, this.clock, () => this.system.rcc.clockTree.clocks.cpu);
+    if (this.usbHost) {
+      this.usbHost.onData = (data) => {
+        const text = String.fromCharCode(...data);
+        this.usbSerialOutput += text;
+        options.onUsbSerial?.(text);
+      };
+    }
+
     // Board revision straps: rev4 leaves PD3/PD4 pulled up; Seed 1.1 grounds PD3; Seed 2 DFM grounds PD4.
     this.system.gpio.D.setInputLevel(3, this.revision !== 'seed1.1');
     this.system.gpio.D.setInputLevel(4, this.revision !== 'seed2-dfm');
@@ -287,6 +308,7 @@ export class DaisyBoard {
       const name = this.image.symbols.describe(callee);
       // newlib-nano's rand() family allocates its state on the first call: name the real culprit.
       const caller = this.image.symbols.describe(this.cpu.curPc).split('+')[0];
+      if (exemptCaller(caller)) return;
       const hint = /^(rand|random|srand|rand_r)$/.test(caller) ? ` (${caller}() allocates its state on its first call: call it once before StartAudio, or use a PRNG of your own)` : '';
       const detail = `${handler} (IRQ ${exceptionNumber - EXCEPTION_IRQ_BASE}) calls ${name}: ${reason}${hint}`;
       this.rules.record('blocking-call-in-interrupt', callee, false, detail, this.cpu.curPc, this.clock.cycles, this.profiler.callStack(), 'call');

@@ -1,7 +1,7 @@
 /** The functions an interrupt handler must not call, found by (mangled) symbol name. */
 import { describe, expect, it } from 'vitest';
 import { SymbolTable } from '@seedsim/elf';
-import { blockingFunctions } from '../src/blocking-calls.js';
+import { blockingFunctions, exemptCaller } from '../src/blocking-calls.js';
 import { DaisyBoard } from '../src/board.js';
 import { fixtureImage } from './fixtures.js';
 
@@ -57,5 +57,13 @@ describe('blocking-call-in-interrupt on the board', () => {
     const event = board.rules.events.find((e) => e.rule === 'blocking-call-in-interrupt');
     expect(event?.location.split('+')[0]).toBe('rand');
     expect(event?.detail).toContain('rand() allocates its state on its first call');
+  });
+});
+
+describe('exemptCaller', () => {
+  it("exempts ST's USB device library (its class state is allocated once, at SET_CONFIGURATION) and nothing else", () => {
+    expect(exemptCaller('USBD_CDC_Init')).toBe(true);
+    expect(exemptCaller('USBD_SetClassConfig')).toBe(true);
+    for (const caller of ['AudioCallback', 'rand', 'CDC_Transmit_FS', 'my_USBD_helper', 'usbd_init']) expect(exemptCaller(caller)).toBe(false);
   });
 });

@@ -62,6 +62,18 @@ describe('run budgets', () => {
   });
 });
 
+describe('USB serial (OTG2_FS with a simulated PC)', () => {
+  it('leaves the PC detached and prints nothing for firmware that never connects the USB device', () => {
+    const board = new DaisyBoard(fixtureImage('audio-o2'), { timing: 'ideal' });
+    board.run({ maxCycles: 20_000_000 });
+    expect(board.usbHost?.state).toBe('detached');
+    expect(board.usbSerialOutput).toBe('');
+  });
+  it('has no PC on the port with noUsbHost', () => {
+    expect(new DaisyBoard(fixtureImage('audio-o2'), { noUsbHost: true }).usbHost).toBeNull();
+  });
+});
+
 describe('boot modes', () => {
   it('BOOT_SRAM starts at the vector table in AXI SRAM with the boot record the v6 bootloader writes', () => {
     const board = new DaisyBoard(fixtureImage('audio-boot-sram'));

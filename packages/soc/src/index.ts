@@ -19,6 +19,7 @@ export * from './peripherals/i2c.js';
 export * from './peripherals/wm8731.js';
 export * from './peripherals/usart.js';
 export * from './peripherals/usb-otg.js';
+export * from './devices/usb-cdc-host.js';
 export * from './peripherals/system-peripherals.js';
 export * from './rules.js';
 export * from './peripherals/dmamux.js';

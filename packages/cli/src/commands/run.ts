@@ -74,6 +74,7 @@ export async function runRun(args: string[], out: (t: string) => void, err: (t: 
     strict: !!values.strict,
     onRule: json ? undefined : (e) => out(formatRuleEvent(e) + '\n'),
     onSerial: json ? undefined : (text) => err(text),
+    onUsbSerial: json ? undefined : (text) => err(text),
   });
 
   // From here on the card may hold the firmware's writes: --sd-out saves them however the run ends.
@@ -135,6 +136,7 @@ function runBoard(board: DaisyBoard, name: string, settings: RunSettings, out: (
           rules: events,
           unmodelledRegisters: board.rules.unmodelled,
           serial: board.serialOutput,
+          usbSerial: board.usbSerialOutput,
         },
         null,
         2,

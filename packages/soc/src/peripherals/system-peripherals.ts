@@ -27,7 +27,7 @@ export interface SystemPeripherals {
   readonly timers: Readonly<Record<GeneralPurposeTimerName, GeneralPurposeTimer>>;
   readonly i2c: Readonly<Record<I2cName, I2cController>>;
   readonly usarts: Readonly<Record<UsartName, Usart>>;
-  /** The two USB OTG cores, with no cable attached. */
+  /** The two USB OTG cores (device mode; the board attaches a simulated PC to OTG2_FS). */
   readonly usb: Readonly<Record<UsbOtgName, UsbOtg>>;
 }
 
