@@ -1,6 +1,7 @@
 import { APP_TYPES, BOARD_REVISIONS, WavSource, parseWav, type AppType, type BoardOptions, type BoardRevision } from '@seedsim/daisy';
 import { SineSource } from '@seedsim/soc';
 import { readInput } from './files.js';
+import { readMidiInput } from './midi-input.js';
 import { CliError } from './exit-codes.js';
 import type { OptionSpec } from './options.js';
 
@@ -14,6 +15,7 @@ export const BOARD_OPTION_SPEC: OptionSpec = {
   analog: { type: 'string' },
   sd: { type: 'string' },
   'sd-out': { type: 'string' },
+  midi: { type: 'string' },
 };
 
 export const BOARD_OPTION_HELP = `  --boot TYPE        BOOT_NONE | BOOT_SRAM | BOOT_QSPI (default: detected from the ELF)
@@ -26,7 +28,12 @@ export const BOARD_OPTION_HELP = `  --boot TYPE        BOOT_NONE | BOOT_SRAM | B
   --sd FILE          an SD card image (raw sectors, e.g. FAT32) in the SDMMC1 slot (default: no card);
                      the file is never modified: the firmware's writes stay in memory
   --sd-out FILE      with --sd: when the run ends (for any reason, a fault included), write the card image
-                     as the firmware left it to FILE and say on stderr how many blocks were written`;
+                     as the firmware left it to FILE and say on stderr how many blocks were written
+  --midi FILE        MIDI into USART1 (PB7, libDaisy's MidiUartHandler default) at the firmware's baud
+                     rate: a Standard MIDI File (.mid, timed through its tempo map from power-on) or a
+                     text file, one event per line 'SECONDS HEX-BYTES' (e.g. '0.100 90 3C 64', '#'
+                     comments); bytes that arrive before the firmware turns the receiver on are lost,
+                     as on hardware, and counted in a warning on stderr`;
 
 /** Board options from the command line; an SD card comes as the image read from --sd. */
 export type CliBoardOptions = BoardOptions & { sdCard?: Uint8Array };
@@ -63,6 +70,7 @@ export function boardOptions(values: Record<string, unknown>): CliBoardOptions {
     if (!(hz > 0 && hz < 24_000)) throw new CliError(`--sine: expected a frequency in Hz below 24000, got "${values.sine}"`);
     options.audioInput = new SineSource(hz);
   }
+  if (values.midi !== undefined) options.midiInput = readMidiInput(String(values.midi));
   if (values.sd !== undefined) options.sdCard = readInput(String(values.sd), 'SD card image');
   if (values.analog !== undefined) {
     const levels: Record<string, number> = {};

@@ -39,6 +39,8 @@ export interface BenchResult {
   byRegion: Record<string, RegionBreakdown>;
   hottest: HotFunction[];
   rules: RuleEvent[];
+  /** With BoardOptions.midiInput only: MIDI bytes USART1 received, and lost because its receiver was off. */
+  midi?: { received: number; lost: number };
 }
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
@@ -58,6 +60,7 @@ export function formatBench(result: BenchResult, top = 10): string {
   }
   lines.push(`    CPU load at ${result.blockRateHz.toFixed(1)} blocks/s: median ${pct(result.cpuLoad.median)}, max ${pct(result.cpuLoad.max)}`);
   lines.push(`    boot to first callback: ${fmt(result.bootCycles)} cycles (${((result.bootCycles / result.cpuHz) * 1e3).toFixed(1)} ms)`);
+  if (result.midi) lines.push(`    MIDI into USART1: ${result.midi.received} bytes received, ${result.midi.lost} lost (receiver off)`);
   const causes = Object.entries(result.byCause).filter(([, v]) => v >= 0.5);
   const busy = causes.filter(([k]) => k !== 'sleep').reduce((a, [, v]) => a + v, 0);
   lines.push(`  cycles per block by cause (busy ${fmt(busy)}):`);

@@ -202,6 +202,7 @@ export function benchImage(image: ElfImage, options: BenchOptions = {}): BenchRe
     byRegion,
     hottest,
     rules: board.rules.events,
+    ...(options.midiInput ? { midi: { received: board.midiReceived, lost: board.midiLost } } : {}),
   };
 }
 

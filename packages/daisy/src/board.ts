@@ -33,6 +33,7 @@ import { RuleLog, type RuleEvent } from './diagnostics.js';
 import { describeFaultStatus } from './fault-status.js';
 import { LineWriterLog } from './line-writers.js';
 import { Profiler } from './profiler.js';
+import { TimedSerialInput, type TimedBytes } from './serial-input.js';
 
 /** Daisy Seed hardware revisions, told apart by firmware through PD3/PD4 (libdaisy-facts §8). */
 export type BoardRevision = 'rev4' | 'seed1.1' | 'seed2-dfm';
@@ -84,6 +85,13 @@ export interface BoardOptions {
    * slot is empty and card commands time out.
    */
   sdCard?: Uint8Array | SdCard;
+  /**
+   * MIDI into the board: bytes arriving on USART1's RX pin (PB7, libDaisy's MidiUartHandler default) at
+   * their simulated time, sent at the baud rate the firmware programmed (31 250 for MIDI). Bytes that
+   * arrive while the receiver is off (before the firmware starts MIDI, UE or RE clear) are lost, as on
+   * hardware: {@link DaisyBoard.midiLost} counts them.
+   */
+  midiInput?: readonly TimedBytes[];
 }
 
 export type StopReason = 'budget' | 'fault' | 'lockup' | 'bkpt' | 'sleep-forever' | 'spin-forever' | 'system-reset' | 'rule' | 'stopped';
@@ -144,6 +152,8 @@ export class DaisyBoard {
   usbSerialOutput = '';
   /** The simulated PC on OTG2_FS (the Seed's micro-USB socket), or null with `noUsbHost`. */
   readonly usbHost: UsbCdcHost | null;
+  /** The MIDI feeder on USART1 (BoardOptions.midiInput), null without MIDI. */
+  readonly midiInput: TimedSerialInput | null = null;
   /** The I2C codec of Seed 1.1, with the register writes the firmware made. */
   readonly codec: Wm8731 | null;
 
@@ -225,7 +235,11 @@ export class DaisyBoard {
       reconfigure();
     }
 
+    if (options.midiInput && options.midiInput.length > 0) {
+      this.midiInput = new TimedSerialInput(this.system.usarts.USART1, this.clock, this.system.rcc.clockTree, options.midiInput);
+    }
     for (const usart of Object.values(this.system.usarts)) {
+      usart.attachDma(this.storage.dmamux);
       usart.onTransmit((byte) => {
         const text = String.fromCharCode(byte);
         this.serialOutput += text;
@@ -365,6 +379,16 @@ export class DaisyBoard {
       this.reportRule('stack-overflow', sp, true, `SP = ${hex(sp)} is below ${hex(limit)} (${below} in ${memory.name}): the stack has grown into the static data linked below it`);
       this.profiler.stackLimit = Math.min(this.profiler.stackLimit, sp);
     };
+  }
+
+  /** MIDI bytes (BoardOptions.midiInput) lost so far because USART1's receiver was off when they arrived. */
+  get midiLost(): number {
+    return this.midiInput ? this.system.usarts.USART1.lostWhileDisabled : 0;
+  }
+
+  /** MIDI bytes (BoardOptions.midiInput) USART1 has received into RDR so far (overruns excluded). */
+  get midiReceived(): number {
+    return this.midiInput ? this.system.usarts.USART1.framesReceived : 0;
   }
 
   /** The CPU clock the firmware has configured (RCC clock tree). */

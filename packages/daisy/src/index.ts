@@ -9,3 +9,4 @@ export * from './profiler.js';
 export * from './stats.js';
 export * from './wav.js';
 export * from './audio-io.js';
+export * from './serial-input.js';

@@ -1,3 +1,4 @@
+import { midiLostWarning } from '../midi-input.js';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { BenchError, benchImage, formatBench, formatComparison, formatRuleEvent, type BenchResult } from '@seedsim/daisy';
@@ -114,6 +115,7 @@ function benchImages(
         onBootProgress: (line) => err(`${image.name}: ${line}\n`),
       });
       results.push(result);
+      if (result.midi && result.midi.lost > 0) err(`${image.name}: ${midiLostWarning(result.midi.lost)}\n`);
       if (!values.json) out(formatBench(result, top) + '\n');
     } catch (error) {
       if (!(error instanceof BenchError)) throw error;

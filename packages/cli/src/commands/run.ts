@@ -6,6 +6,7 @@ import { parseCommandArgs } from '../options.js';
 import { BOARD_OPTION_HELP, BOARD_OPTION_SPEC, boardOptions } from '../board-options.js';
 import { CliError, EXIT_FAILED, EXIT_OK } from '../exit-codes.js';
 import { savingCard, sdCardOutput } from '../sd-card-output.js';
+import { midiLostWarning } from '../midi-input.js';
 
 export const RUN_HELP = `Usage: seedsim run [options] app.elf
 
@@ -79,7 +80,7 @@ export async function runRun(args: string[], out: (t: string) => void, err: (t: 
 
   // From here on the card may hold the firmware's writes: --sd-out saves them however the run ends.
   return savingCard(sdOut, err, () =>
-    runBoard(board, image.name, { seconds, cycles, instructions, json, recorder, output: values.output as string | undefined }, out),
+    runBoard(board, image.name, { seconds, cycles, instructions, json, recorder, output: values.output as string | undefined }, out, err),
   );
 }
 
@@ -92,7 +93,7 @@ interface RunSettings {
   output?: string;
 }
 
-function runBoard(board: DaisyBoard, name: string, settings: RunSettings, out: (t: string) => void): number {
+function runBoard(board: DaisyBoard, name: string, settings: RunSettings, out: (t: string) => void, err: (t: string) => void): number {
   const { seconds, cycles, instructions, json, recorder, output } = settings;
   // Run in slices so that --seconds follows the clock the firmware configures (64 MHz at reset, 400 after PLL).
   let outcome: RunOutcome;
@@ -117,6 +118,7 @@ function runBoard(board: DaisyBoard, name: string, settings: RunSettings, out: (
     outcome = { ...outcome, message: cycles !== undefined ? `budget of ${cycles} cycles used` : `budget of ${instructions} instructions used` };
   }
   if (recorder && output) writeFileSync(output, encodeWav24(recorder.audio()));
+  if (board.midiLost > 0) err(`${name}: ${midiLostWarning(board.midiLost)}\n`);
 
   const events = board.rules.events;
   const bad = events.length > 0 || !['budget', 'sleep-forever', 'spin-forever'].includes(outcome.reason);
@@ -137,6 +139,7 @@ function runBoard(board: DaisyBoard, name: string, settings: RunSettings, out: (
           unmodelledRegisters: board.rules.unmodelled,
           serial: board.serialOutput,
           usbSerial: board.usbSerialOutput,
+          ...(board.midiInput ? { midi: { received: board.midiReceived, lost: board.midiLost } } : {}),
         },
         null,
         2,

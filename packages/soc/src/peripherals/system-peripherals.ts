@@ -11,7 +11,7 @@ import { Rcc } from './rcc.js';
 import { Rng } from './rng.js';
 import { Syscfg } from './syscfg.js';
 import { GENERAL_PURPOSE_TIMERS, GeneralPurposeTimer, type GeneralPurposeTimerName } from './tim.js';
-import { USART_INSTANCES, Usart, type UsartName } from './usart.js';
+import { USART_INSTANCES, Usart, usartClocksFrom, type UsartName } from './usart.js';
 import { USB_OTG_INSTANCES, UsbOtg, type UsbOtgName } from './usb-otg.js';
 
 /** The clock, power, GPIO, timer and serial peripherals of the STM32H750, created and mapped together. */
@@ -58,7 +58,7 @@ export function attachSystemPeripherals(bus: SystemBus, context: SocContext, opt
     (Object.keys(GENERAL_PURPOSE_TIMERS) as GeneralPurposeTimerName[]).map((n) => [n, new GeneralPurposeTimer(context, n, clocks)]),
   ) as Record<GeneralPurposeTimerName, GeneralPurposeTimer>;
   const i2c = Object.fromEntries((Object.keys(I2C_INSTANCES) as I2cName[]).map((n) => [n, new I2cController(context, n)])) as Record<I2cName, I2cController>;
-  const usarts = Object.fromEntries((Object.keys(USART_INSTANCES) as UsartName[]).map((n) => [n, new Usart(context, n)])) as Record<UsartName, Usart>;
+  const usarts = Object.fromEntries((Object.keys(USART_INSTANCES) as UsartName[]).map((n) => [n, new Usart(context, n, usartClocksFrom(clocks, n))])) as Record<UsartName, Usart>;
   const usb = Object.fromEntries((Object.keys(USB_OTG_INSTANCES) as UsbOtgName[]).map((n) => [n, new UsbOtg(context, n)])) as Record<UsbOtgName, UsbOtg>;
   const set: SystemPeripherals = {
     rcc,

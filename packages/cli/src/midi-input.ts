@@ -1,0 +1,115 @@
+import type { TimedBytes } from '@seedsim/daisy';
+import { parseMidi, type MidiData, type MidiEvent } from 'midi-file';
+import { CliError } from './exit-codes.js';
+import { readInput } from './files.js';
+
+/**
+ * MIDI for `--midi FILE`: a Standard MIDI File (.mid, recognised by its "MThd" header) or a text file
+ * with one event per line, `SECONDS HEX-BYTES` (`0.100 90 3C 64`; `#` starts a comment).
+ */
+export function readMidiInput(path: string): TimedBytes[] {
+  const data = readInput(path, 'MIDI file');
+  try {
+    return isSmf(data) ? smfToTimedBytes(parseMidi(data)) : parseMidiText(new TextDecoder().decode(data));
+  } catch (error) {
+    if (error instanceof CliError) throw new CliError(`--midi ${path}: ${error.message}`);
+    throw new CliError(`--midi ${path}: not a readable Standard MIDI File: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+function isSmf(data: Uint8Array): boolean {
+  return data.length >= 4 && data[0] === 0x4d && data[1] === 0x54 && data[2] === 0x68 && data[3] === 0x64; // "MThd"
+}
+
+/** The text format: `SECONDS HEX HEX …` per line, blank lines and `#` comments ignored. */
+export function parseMidiText(text: string): TimedBytes[] {
+  const events: TimedBytes[] = [];
+  text.split(/\r?\n/).forEach((raw, i) => {
+    const line = raw.replace(/#.*/, '').trim();
+    if (line === '') return;
+    const [time, ...hex] = line.split(/\s+/);
+    const seconds = Number(time);
+    if (!(seconds >= 0) || !Number.isFinite(seconds)) throw new CliError(`line ${i + 1}: expected a time in seconds first, got "${time}"`);
+    if (hex.length === 0) throw new CliError(`line ${i + 1}: no bytes after the time`);
+    const bytes = hex.map((h) => {
+      if (!/^(0x)?[0-9a-f]{1,2}$/i.test(h)) throw new CliError(`line ${i + 1}: "${h}" is not a hex byte`);
+      return parseInt(h.replace(/^0x/i, ''), 16);
+    });
+    events.push({ seconds, bytes });
+  });
+  return events;
+}
+
+/** The bytes a channel or system-exclusive event puts on a MIDI wire; null for meta events (file-only). */
+export function midiEventBytes(e: MidiEvent): number[] | null {
+  switch (e.type) {
+    case 'noteOn':
+      return [0x90 | e.channel, e.noteNumber, e.velocity];
+    case 'noteOff':
+      // A note-on with velocity 0 (the parser's byte9) goes out as it was written.
+      return e.byte9 ? [0x90 | e.channel, e.noteNumber, 0] : [0x80 | e.channel, e.noteNumber, e.velocity];
+    case 'noteAftertouch':
+      return [0xa0 | e.channel, e.noteNumber, e.amount];
+    case 'controller':
+      return [0xb0 | e.channel, e.controllerType, e.value];
+    case 'programChange':
+      return [0xc0 | e.channel, e.programNumber];
+    case 'channelAftertouch':
+      return [0xd0 | e.channel, e.amount];
+    case 'pitchBend': {
+      const v = e.value + 0x2000; // the parser centres the 14-bit value on 0
+      return [0xe0 | e.channel, v & 0x7f, (v >> 7) & 0x7f];
+    }
+    case 'sysEx':
+      return [0xf0, ...Array.from(e.data)]; // the SMF data carries the closing F7
+    case 'endSysEx':
+      return Array.from(e.data); // an F7 "escape": raw bytes
+    default:
+      return null;
+  }
+}
+
+/**
+ * Absolute times of every track's wire events, through the tempo map (Set Tempo meta events of any
+ * track, default 120 BPM = 500 000 µs per quarter note; SMF 1.0). SMPTE time division: ticks per
+ * frame × frames per second (29 = 29.97 drop-frame).
+ */
+export function smfToTimedBytes(midi: MidiData): TimedBytes[] {
+  const merged: { tick: number; order: number; event: MidiEvent }[] = [];
+  let order = 0;
+  for (const track of midi.tracks) {
+    let tick = 0;
+    for (const event of track) {
+      tick += event.deltaTime;
+      merged.push({ tick, order: order++, event });
+    }
+  }
+  merged.sort((a, b) => a.tick - b.tick || a.order - b.order);
+  const { ticksPerBeat, framesPerSecond, ticksPerFrame } = midi.header;
+  if (ticksPerBeat === undefined) {
+    const fps = framesPerSecond === 29 ? 29.97 : framesPerSecond ?? 0;
+    const tickSeconds = 1 / (fps * (ticksPerFrame ?? 0));
+    if (!Number.isFinite(tickSeconds)) throw new CliError('the header has no valid time division');
+    return merged.flatMap(({ tick, event }) => {
+      const bytes = midiEventBytes(event);
+      return bytes ? [{ seconds: tick * tickSeconds, bytes }] : [];
+    });
+  }
+  const out: TimedBytes[] = [];
+  let tempo = 500_000; // µs per quarter note
+  let lastTick = 0;
+  let seconds = 0;
+  for (const { tick, event } of merged) {
+    seconds += ((tick - lastTick) * tempo) / (ticksPerBeat * 1e6);
+    lastTick = tick;
+    if (event.type === 'setTempo') tempo = event.microsecondsPerBeat;
+    const bytes = midiEventBytes(event);
+    if (bytes) out.push({ seconds, bytes });
+  }
+  return out;
+}
+
+/** The stderr warning for MIDI bytes that arrived while USART1's receiver was off. */
+export function midiLostWarning(lost: number): string {
+  return `warning: ${lost} MIDI byte${lost === 1 ? '' : 's'} arrived while USART1's receiver was off (before the firmware enabled it, or UE/RE clear) and ${lost === 1 ? 'was' : 'were'} lost, as on hardware; time MIDI events after the firmware starts listening`;
+}

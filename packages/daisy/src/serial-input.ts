@@ -1,0 +1,72 @@
+import type { Clock } from '@seedsim/core';
+import type { ClockTree, Usart } from '@seedsim/soc';
+
+/** Bytes that arrive on a serial input at a simulated time (seconds since power-on). */
+export interface TimedBytes {
+  seconds: number;
+  bytes: readonly number[];
+}
+
+/**
+ * Delivers timed bytes (MIDI) to a USART's RX line at their simulated time. Simulated seconds follow
+ * the CPU clock the firmware configures (64 MHz at reset, 400/480 MHz after the PLL), as `run
+ * --seconds` counts them: the cycle of each delivery is recomputed when the clock tree changes. One
+ * clock event is pending at a time; each delivery hands the bytes to the USART, which sends them at
+ * its programmed baud rate, back to back after anything still on the line.
+ */
+export class TimedSerialInput {
+  private readonly events: TimedBytes[];
+  private next = 0;
+  private anchorCycle = 0;
+  private anchorSeconds = 0;
+  private hz: number;
+  private pending: object | null = null;
+  private readonly deliver = (at: number): void => this.onDue(at);
+
+  constructor(
+    private readonly usart: Usart,
+    private readonly clock: Clock,
+    private readonly tree: ClockTree,
+    events: readonly TimedBytes[],
+  ) {
+    this.events = [...events].filter((e) => e.bytes.length > 0).sort((a, b) => a.seconds - b.seconds);
+    this.hz = tree.clocks.cpu;
+    tree.onChange(() => this.clockChanged());
+    this.schedule();
+  }
+
+  /** Events not yet delivered to the USART. */
+  get remaining(): number {
+    return this.events.length - this.next;
+  }
+
+  /** Simulated seconds at cycle `at`. */
+  private secondsAt(at: number): number {
+    return this.anchorSeconds + (at - this.anchorCycle) / this.hz;
+  }
+
+  private clockChanged(): void {
+    this.anchorSeconds = this.secondsAt(this.clock.cycles);
+    this.anchorCycle = this.clock.cycles;
+    this.hz = this.tree.clocks.cpu;
+    this.schedule();
+  }
+
+  private schedule(): void {
+    this.clock.cancel(this.pending);
+    this.pending = null;
+    if (this.next >= this.events.length || !(this.hz > 0)) return;
+    const at = this.anchorCycle + Math.max(0, this.events[this.next].seconds - this.anchorSeconds) * this.hz;
+    this.pending = this.clock.schedule(Math.ceil(at), this.deliver);
+  }
+
+  /** At the cycle of the event's clock event (the run loop may be a few cycles past it). */
+  private onDue(at: number): void {
+    this.pending = null;
+    const now = this.secondsAt(at);
+    while (this.next < this.events.length && this.events[this.next].seconds <= now + 1 / this.hz) {
+      this.usart.receive(this.events[this.next++].bytes, at);
+    }
+    this.schedule();
+  }
+}
