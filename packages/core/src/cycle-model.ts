@@ -76,6 +76,11 @@ export interface TimingInfo {
    * re-derived at every retire.
    */
   timingId?: number;
+  /**
+   * What the timing model keeps to price this record quickly (the M7 model: its pricing function), set
+   * with timingId on first retire, so a retire reaches it without a table lookup.
+   */
+  timingHandle?: unknown;
 }
 
 /** Bits of {@link TimingInfo.flags}. */

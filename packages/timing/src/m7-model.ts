@@ -15,9 +15,10 @@ import { BranchPredictor, type PredictorParams } from './branch-predictor.js';
 import { daisyBusConfig, type BusTimingConfig } from './bus-config.js';
 import type { AttributeSource } from './memory-attributes.js';
 import { defaultMemoryParams, type MemoryParams } from './memory-params.js';
-import { FETCH_MEMO_MASK, MemorySystem, type RuleSink } from './memory-system.js';
+import { MemorySystem, type RuleSink } from './memory-system.js';
 import { regionOfAddress } from './regions.js';
 import { annotateTimingInfo } from './insn-annotate.js';
+import { pricingFunction, type PriceFn } from './m7-pricing.js';
 import {
   BRANCH_KIND,
   BranchKind,
@@ -79,8 +80,6 @@ export const enum Hot {
   FpAccumulator = 1,
   // MAC_BLOCK_CYCLES (m7-tables.ts, JNK)
   MacBlockCycles = 3,
-  // Region.Itcm (regions.ts): fetches from it are not I-cache hits
-  RegionItcm = 0,
 }
 
 /**
@@ -180,49 +179,51 @@ export class M7Model implements CycleModel {
   readonly accounts = new CycleAccounts();
   readonly memory: MemorySystem;
   readonly predictor: BranchPredictor;
-  private readonly clock: { cycles: number } | null;
+  readonly clock: { cycles: number } | null;
   // The shared tables as fields: a field's type is known to the JIT, an imported binding's is not.
+  // Fields and methods without `private` below are also used by the generated pricing functions
+  // (m7-pricing.ts PRICING_FIELDS); they are not for other callers.
   private readonly records = timingRecords;
   private readonly rows = timingRecords.rows;
-  private readonly pairOk = PAIR_OK;
+  readonly pairOk = PAIR_OK;
 
   /** Cycle at which the last instruction issued (its last beat for multi-cycle ones). */
-  private t = 0;
+  t = 0;
   /** 1 when the previous instruction left the younger issue slot open. */
-  private slotOpen = 0;
+  slotOpen = 0;
   /** RecFlag bits of the previous instruction. */
-  private lastFlags = 0;
+  lastFlags = 0;
   /** PAIR_OK row of the previous instruction's class (its class * N). */
-  private lastPairRow = 0;
-  private lastFirstAddress = -1;
+  lastPairRow = 0;
+  lastFirstAddress = -1;
 
   /** Completion cycle and producer class of each core register's last result. */
-  private readonly regTime = new Float64Array(16).fill(Hot.LongAgo);
-  private readonly regCls = new Int32Array(16);
+  readonly regTime = new Float64Array(16).fill(Hot.LongAgo);
+  readonly regCls = new Int32Array(16);
   /** regTime + the latency to an ordinary (late-ALU) consumer: the common case in one load. */
-  private readonly regReady = new Float64Array(16).fill(Hot.LongAgo);
-  private readonly coreLatency = CORE_LATENCY;
+  readonly regReady = new Float64Array(16).fill(Hot.LongAgo);
+  readonly coreLatency = CORE_LATENCY;
   /** The same for S register s and FpReadKind k: [s * 4 + k]. */
-  private readonly fpReadyAt = new Float64Array(32 * 4).fill(Hot.LongAgo);
-  private flagsTime: number = Hot.LongAgo;
-  private lockUntil: number = Hot.LongAgo;
-  private fpBusyUntil: number = Hot.LongAgo;
-  private macAt: number = Hot.LongAgo;
+  readonly fpReadyAt = new Float64Array(32 * 4).fill(Hot.LongAgo);
+  flagsTime: number = Hot.LongAgo;
+  lockUntil: number = Hot.LongAgo;
+  fpBusyUntil: number = Hot.LongAgo;
+  macAt: number = Hot.LongAgo;
 
-  private pendingKind: number = Hot.BranchNone;
+  pendingKind: number = Hot.BranchNone;
   private pendingPc = 0;
   private pendingTaken = 0;
   private pendingConditional = 0;
   private pendingIssue = 0;
   private pendingFlagsDistance = 0;
 
-  private readonly accAddress = new Float64Array(MAX_ACCESSES);
+  readonly accAddress = new Float64Array(MAX_ACCESSES);
   private readonly accBytes = new Uint8Array(MAX_ACCESSES);
   private readonly accWrite = new Uint8Array(MAX_ACCESSES);
-  private accCount = 0;
+  accCount = 0;
 
   // Cycles and instructions per code region are added when the code region changes (not per instruction).
-  private codeRegion = -1;
+  codeRegion = -1;
   private codeRegionSince = 0;
   private codeRegionInstructions = 0;
   private codeRegionSleep = 0;
@@ -289,148 +290,27 @@ export class M7Model implements CycleModel {
     }
   }
 
+  /** Prices the instruction through its row's generated function (m7-pricing.ts). */
   retire(pc: number, info: TimingInfo, outcome: number): number {
+    const price = info.timingHandle;
+    if (typeof price === 'function') return (price as PriceFn)(this, pc, info, outcome);
+    return this.newRow(info).price(this, pc, info, outcome);
+  }
+
+  /**
+   * The row of a record retired for the first time (or of a hand-built record without timingId,
+   * re-derived at each retire); a decoded record keeps the row's pricing function as its timingHandle.
+   */
+  private newRow(info: TimingInfo): TimingRow {
     const id = info.timingId;
     const row = id !== undefined && id >= 0 ? this.rows[id] : this.records.rowOf(info);
-    const f = row.flags;
-    const cls = row.cls;
-    const a = this.accounts;
-    const byCause = a.byCause;
-    if (this.clock !== null && this.clock.cycles > this.t) this.idle(this.clock.cycles - this.t);
-    const t0 = this.t;
-    const mem = this.memory;
-
-    // 1. The branch before this instruction: was this the address it predicted?
-    let redirect: number = Hot.LongAgo;
-    if (this.pendingKind !== Hot.BranchNone) redirect = this.resolveBranch(pc);
-
-    // 2. Could it dual-issue with the previous instruction?
-    const nAccesses = this.accCount;
-    const firstAddress = nAccesses > 0 ? this.accAddress[0] : -1;
-    let pairable = this.slotOpen === 1 && this.pairOk[this.lastPairRow + cls] === 1;
-    if (pairable && (f & RecFlag.PairCheck) !== 0) pairable = this.dynamicPairOk(f, firstAddress, t0, info);
-
-    // 3. Constraints other than the pair slot.
-    let fetchReady = t0;
-    const size = row.size;
-    const granule = ((pc + size - 1) >>> 3) | 0;
-    if (granule !== mem.lastFetchGranule || t0 < mem.fillEnd) {
-      const line = ((granule << 3) >>> 0) >>> mem.lineShift;
-      const i = line & FETCH_MEMO_MASK;
-      if (t0 >= mem.fillEnd && mem.fetchMemoLine[i] === line && pc >>> mem.lineShift === line) {
-        // MemorySystem.fetch's hit on a known line with no fill in flight, without the call: counted, no wait.
-        mem.lastFetchGranule = granule;
-        const region = mem.fetchMemoRegion[i];
-        mem.lastFetchRegion = region;
-        if (region !== Hot.RegionItcm) a.icacheHits[region]++;
-      } else {
-        fetchReady = t0 + mem.fetch(pc, size, t0);
-      }
-    }
-    // Ordinary operands: completion + latency to the late ALU, precomputed at write time.
-    let depReady: number = Hot.LongAgo;
-    let rm = row.readNormal;
-    while (rm !== 0) {
-      const bit = rm & -rm;
-      rm ^= bit;
-      const t = this.regReady[31 - Math.clz32(bit)];
-      if (t > depReady) depReady = t;
-    }
-    if ((f & RecFlag.OtherReads) !== 0) depReady = this.otherOperandsReady(row, depReady);
-    let unitReady: number = Hot.LongAgo;
-    if ((f & RecFlag.Unit) !== 0) {
-      if ((f & RecFlag.FpArith) !== 0 && this.fpBusyUntil > unitReady) unitReady = this.fpBusyUntil;
-      if ((f & RecFlag.MacBlocked) !== 0 && this.macAt + 1 + Hot.MacBlockCycles > unitReady) unitReady = this.macAt + 1 + Hot.MacBlockCycles;
-    }
-    if (pairable && (fetchReady > t0 || depReady > t0 || unitReady > t0 || redirect > t0)) pairable = false;
-    // VDIV/VSQRT lock everything but the one instruction paired with them (JNK).
-    if (!pairable && this.lockUntil > unitReady) unitReady = this.lockUntil;
-
-    let issue = pairable ? t0 : t0 + 1;
-    byCause[Hot.CauseIssue] += issue - t0;
-    if (redirect > issue) {
-      byCause[Hot.CauseBranchMispredict] += redirect - issue;
-      issue = redirect;
-    }
-    if (fetchReady > issue) {
-      const stall = fetchReady - issue;
-      byCause[Hot.CauseFetchStall] += stall;
-      a.fetchStallByRegion[mem.lastFetchRegion] += stall;
-      issue = fetchReady;
-    }
-    if (unitReady > issue) {
-      byCause[Hot.CauseDivideFp] += unitReady - issue;
-      issue = unitReady;
-    }
-    if (depReady > issue) {
-      byCause[Hot.CauseDependency] += depReady - issue;
-      issue = depReady;
-    }
-
-    // 4. Memory accesses, in program order from the issue cycle.
-    let end = nAccesses === 0 ? issue : this.accessMemory(issue, nAccesses);
-
-    // 5. Extra beats of multi-cycle instructions.
-    if ((f & RecFlag.ExtraBeats) !== 0) end += this.extraCycles(f, cls, info, firstAddress);
-
-    // 6. Results and unit state.
-    if ((outcome & Hot.Executed) !== 0) {
-      const m = row.write;
-      if (m !== 0) this.writeCore(m, cls, end);
-      if ((f & RecFlag.OtherWrites) !== 0) {
-        const bw = row.baseWrite;
-        // The updated base comes from the AGU at issue, like an ALU result (JNK: post-indexed loads
-        // issue back to back).
-        if (bw !== 0) this.writeCore(bw, Hot.ClassAlu, issue);
-        let fw = row.fpWrite;
-        if (fw !== 0) {
-          const at = this.fpReadyAt;
-          const l0 = row.fpLatency0;
-          const l1 = row.fpLatency1;
-          const l2 = row.fpLatency2;
-          do {
-            const bit = fw & -fw;
-            fw ^= bit;
-            const o = (31 - Math.clz32(bit)) << 2;
-            at[o] = end + l0;
-            at[o + 1] = end + l1;
-            at[o + 2] = end + l2;
-          } while (fw !== 0);
-        }
-      }
-      if ((f & RecFlag.SetsFlags) !== 0) this.flagsTime = issue;
-    }
-    if ((f & RecFlag.Unit) !== 0) {
-      if ((f & RecFlag.Lock) !== 0) this.lockUntil = issue + row.lockCycles;
-      if ((f & RecFlag.FpArith) !== 0) this.fpBusyUntil = issue + row.fpBusyCycles;
-      if ((f & RecFlag.FpMac) !== 0) this.macAt = issue;
-    }
-
-    // 7. Pairing state for the next instruction.
-    if (pairable) {
-      a.dualIssued++;
-      this.slotOpen = 0;
-    } else {
-      this.slotOpen = end === issue && (f & RecFlag.SingleIssue) === 0 ? 1 : 0;
-    }
-    this.lastFlags = f;
-    this.lastPairRow = row.pairRow;
-    this.lastFirstAddress = firstAddress;
-
-    if ((f & RecFlag.Branch) !== 0 || (outcome & Hot.BranchTaken) !== 0) this.noteBranch(pc, row.branchKind, f, outcome, issue, end);
-
-    if (mem.lastFetchRegion !== this.codeRegion) {
-      this.flushCodeRegion();
-      this.codeRegion = mem.lastFetchRegion;
-    }
-    a.instructions++;
-    this.t = end;
-    // Whole cycles; `| 0` returns a small integer rather than a boxed double.
-    return (end - t0) | 0;
+    row.price = pricingFunction(row);
+    if (info.timingId !== undefined) info.timingHandle = row.price;
+    return row;
   }
 
   /** Pair rules that depend on this execution: DTCM/D-cache banks, the MAC shadow, LDM/STM. */
-  private dynamicPairOk(f: number, firstAddress: number, t0: number, info: TimingInfo): boolean {
+  dynamicPairOk(f: number, firstAddress: number, t0: number, info: TimingInfo): boolean {
     if ((f & this.lastFlags & RecFlag.SingleLoad) !== 0 && firstAddress >= 0 && this.lastFirstAddress >= 0) {
       // JNK: two loads pair only when they use different banks (even/odd word) of DTCM/D-cache.
       if (((firstAddress >>> 2) & 1) === ((this.lastFirstAddress >>> 2) & 1)) return false;
@@ -441,7 +321,7 @@ export class M7Model implements CycleModel {
   }
 
   /** Prices the instruction's loads and stores from cycle `issue`; returns the cycle they let it complete. */
-  private accessMemory(issue: number, n: number): number {
+  accessMemory(issue: number, n: number): number {
     const a = this.accounts;
     const byCause = a.byCause;
     const mem = this.memory;
@@ -468,7 +348,7 @@ export class M7Model implements CycleModel {
   }
 
   /** Cycles after issue of LDM/STM beats (ceil(n/2), JNK), TBB/TBH's second micro-op and SDIV/UDIV. */
-  private extraCycles(f: number, cls: number, info: TimingInfo, firstAddress: number): number {
+  extraCycles(f: number, cls: number, info: TimingInfo, firstAddress: number): number {
     const byCause = this.accounts.byCause;
     let extra = EXTRA_CYCLES[cls];
     if ((f & RecFlag.Multiple) !== 0 && info.transferCount > 0) {
@@ -486,7 +366,7 @@ export class M7Model implements CycleModel {
   }
 
   /** Remembers a branch (or PC write) for resolution when the next instruction shows where it went. */
-  private noteBranch(pc: number, kind: number, f: number, outcome: number, issue: number, end: number): void {
+  noteBranch(pc: number, kind: number, f: number, outcome: number, issue: number, end: number): void {
     const taken = (outcome & Hot.BranchTaken) !== 0;
     this.pendingKind = kind === Hot.BranchNone ? Hot.BranchIndirect : kind;
     this.pendingPc = pc;
@@ -497,65 +377,8 @@ export class M7Model implements CycleModel {
     if (taken) this.slotOpen = 0; // the target starts a new issue group
   }
 
-  /** Latest of `ready` and when the operands other than ordinary core registers are ready (row at `b`). */
-  private otherOperandsReady(row: TimingRow, ready: number): number {
-    let m = row.readA;
-    if (m !== 0) ready = this.coreReady(m, row.kindA, ready);
-    m = row.readB;
-    if (m !== 0) ready = this.coreReady(m, row.kindB, ready);
-    m = row.readC;
-    if (m !== 0) ready = this.coreReady(m, row.kindC, ready);
-    const at = this.fpReadyAt;
-    // S registers: the accumulator of VFMA/VMLA, then the others, each group read in one stage.
-    m = row.fpReadAcc;
-    while (m !== 0) {
-      const bit = m & -m;
-      m ^= bit;
-      const t = at[((31 - Math.clz32(bit)) << 2) + Hot.FpAccumulator];
-      if (t > ready) ready = t;
-    }
-    m = row.fpRead;
-    if (m !== 0) {
-      const kind = row.fpKind;
-      do {
-        const bit = m & -m;
-        m ^= bit;
-        const t = at[((31 - Math.clz32(bit)) << 2) + kind];
-        if (t > ready) ready = t;
-      } while (m !== 0);
-    }
-    return ready;
-  }
-
-  /** Latest of `ready` and when core registers `mask`, read in stage `kind` (a ReadKind), are ready. */
-  private coreReady(mask: number, kind: number, ready: number): number {
-    let m = mask;
-    while (m !== 0) {
-      const bit = m & -m;
-      m ^= bit;
-      const r = 31 - Math.clz32(bit);
-      const t = this.regTime[r] + this.coreLatency[kind * N + this.regCls[r]];
-      if (t > ready) ready = t;
-    }
-    return ready;
-  }
-
-  /** Core registers `mask` get the result of class `cls` at `end`. */
-  private writeCore(mask: number, cls: number, end: number): void {
-    const ready = end + this.coreLatency[cls];
-    let m = mask;
-    while (m !== 0) {
-      const bit = m & -m;
-      m ^= bit;
-      const r = 31 - Math.clz32(bit);
-      this.regTime[r] = end;
-      this.regCls[r] = cls;
-      this.regReady[r] = ready;
-    }
-  }
-
   /** Resolves the pending branch now that the next executed address (`target`) is known. */
-  private resolveBranch(target: number): number {
+  resolveBranch(target: number): number {
     const p = this.params;
     const kind = this.pendingKind;
     this.pendingKind = Hot.BranchNone;
@@ -643,8 +466,10 @@ class RecordTable {
   }
 }
 
-/** What retire() needs from one record (RecordTable). All fields are small integers. */
-class TimingRow {
+/** What retire() needs from one record (RecordTable). All fields but `price` are small integers. */
+export class TimingRow {
+  /** The row's generated pricing (m7-pricing.ts); set by M7Model when the row is first used. */
+  price: PriceFn = unpriced;
   /** RecFlag bits. */
   flags = 0;
   cls = 0;
@@ -751,6 +576,11 @@ function classFlags(c: number): number {
     (BRANCH_KIND[c] !== BranchKind.None ? RecFlag.Branch : 0) |
     (ISSUE_KIND[c] === IssueKind.Single ? RecFlag.SingleIssue : 0)
   );
+}
+
+/** The `price` of a row not yet given its function. */
+function unpriced(): number {
+  throw new Error('M7Model: a timing row was used before its pricing function was made');
 }
 
 /** The one table of record rows (see RecordTable). */

@@ -30,7 +30,6 @@ describe('literal copies of constants on the hot paths', () => {
     expect(Hot.ClassAlu).toBe(InsnClass.Alu);
     expect(Hot.FpAccumulator).toBe(FpReadKind.Accumulator);
     expect(Hot.MacBlockCycles).toBe(MAC_BLOCK_CYCLES);
-    expect(Hot.RegionItcm).toBe(Region.Itcm);
     // LongAgo must stay a small integer far below any cycle count.
     expect(Number.isInteger(Hot.LongAgo) && Hot.LongAgo < -1e8 && Hot.LongAgo > -(2 ** 30)).toBe(true);
     expect(INSN_CLASS_COUNT).toBeLessThan(64);

@@ -83,6 +83,8 @@ export class Insn implements TimingInfo {
   flags: number | undefined = undefined;
   /** Row of the timing model's per-record facts; -1 until the model first sees the record. */
   timingId = -1;
+  /** The timing model's pricing of this record (TimingInfo.timingHandle); null until it first sees it. */
+  timingHandle: unknown = null;
 
   constructor(exec: ExecFn) {
     this.exec = exec;
