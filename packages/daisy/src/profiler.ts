@@ -9,6 +9,8 @@ const LR_BIT = 1 << 14;
  */
 export const enum ProfilerHot {
   BranchTaken = 2,
+  /** InsnClass.Branch (core insn-class.ts). */
+  ClassBranch = 15,
 }
 const MAX_DEPTH = 4096;
 const FRAME_CALL = 0;
@@ -128,8 +130,17 @@ export class Profiler implements FlowObserver {
     for (const e of entries) this.handlerWatch.set((e.address & ~1) >>> 0, e.reason);
   }
 
-  /** A taken branch, or any instruction while `attention` is set (its cycles are on the clock). */
+  /**
+   * A taken branch, or any instruction while `attention` is set (its cycles are on the clock). Kept small
+   * so the JIT inlines it into the run loop: a loop's back edge (a branch to the target last found not to
+   * be a function entry) ends here.
+   */
   retired(pc: number, info: TimingInfo, outcome: number): void {
+    if (!this.attention && (info.cls as number) === ProfilerHot.ClassBranch && this.state.r[15] === this.lastPlainTarget) return;
+    this.followFlow(pc, info, outcome);
+  }
+
+  private followFlow(pc: number, info: TimingInfo, outcome: number): void {
     if (this.pendingException) this.resolveException(pc);
     else if (this.rootPending) this.resolveRoot(pc);
     if ((outcome & ProfilerHot.BranchTaken) === 0) return;

@@ -48,5 +48,6 @@ describe('literal copies of constants on the hot paths', () => {
 
   it("the profiler's copy of Outcome.BranchTaken matches", () => {
     expect(ProfilerHot.BranchTaken).toBe(Outcome.BranchTaken);
+    expect(ProfilerHot.ClassBranch).toBe(InsnClass.Branch);
   });
 });
