@@ -14,7 +14,7 @@
  */
 import { FPSCR_IXC, FPSCR_RMODE_MASK, Rounding, type FpEnv } from './fpscr.js';
 import * as sf from './softfloat.js';
-import { maxMinValues, roundIntegral } from './single.js';
+import { POW2, maxMinValues, roundIntegral } from './single.js';
 
 const DOUBLE = sf.DOUBLE;
 const MIN_NORMAL = 2.2250738585072014e-308; // 2^-1022
@@ -178,7 +178,7 @@ export function roundIntBits(env: FpEnv, aLo: number, aHi: number, rmode: Roundi
 /** FPToFixed from a double to a 32-bit register value (see single.ts toFixed32). */
 export function toFixed64(env: FpEnv, aLo: number, aHi: number, width: number, fracBits: number, unsigned: boolean, rmode: Rounding): number {
   if (width === 32 && isFastOperand64(aHi, aLo)) {
-    const v = value(aLo, aHi) * 2 ** fracBits; // exact unless it overflows, which the range check catches
+    const v = value(aLo, aHi) * POW2[fracBits]; // exact unless it overflows, which the range check catches
     const t = roundIntegral(v, rmode);
     const inRange = unsigned ? t >= 0 && t <= 0xffffffff : t >= -0x80000000 && t <= 0x7fffffff;
     if (inRange) {

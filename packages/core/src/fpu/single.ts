@@ -23,6 +23,9 @@ const SINGLE = sf.SINGLE;
 /** Smallest positive normal single, 2^-126. */
 const MIN_NORMAL = 1.1754943508222875e-38;
 
+/** 2^k for the fraction bits of a fixed-point VCVT (0–32): `2 ** k` with a variable k calls pow(). */
+export const POW2 = Float64Array.from({ length: 33 }, (_, k) => 2 ** k);
+
 const u32 = new Uint32Array(1);
 const f32 = new Float32Array(u32.buffer);
 const d64 = new Float64Array(1);
@@ -300,7 +303,7 @@ export function roundInt32(env: FpEnv, a: number, rmode: Rounding, exact: boolea
  */
 export function toFixed32(env: FpEnv, a: number, width: number, fracBits: number, unsigned: boolean, rmode: Rounding): number {
   if (width === 32 && isFastOperand32(a)) {
-    const v = fromBits32(a) * 2 ** fracBits; // exact: a power-of-two scale of a normal single
+    const v = fromBits32(a) * POW2[fracBits]; // exact: a power-of-two scale of a normal single
     const t = roundIntegral(v, rmode);
     const inRange = unsigned ? t >= 0 && t <= 0xffffffff : t >= -0x80000000 && t <= 0x7fffffff;
     if (inRange) {
@@ -315,7 +318,7 @@ export function toFixed32(env: FpEnv, a: number, width: number, fracBits: number
 /** FixedToFP from the low `width` bits of a register: a signed or unsigned integer over 2^fracBits. */
 export function fromFixed32(env: FpEnv, operand: number, width: number, fracBits: number, unsigned: boolean, rmode: Rounding): number {
   if (width === 32 && rmode === Rounding.TieEven) {
-    const v = (unsigned ? operand >>> 0 : operand | 0) / 2 ** fracBits; // exact in a double
+    const v = (unsigned ? operand >>> 0 : operand | 0) / POW2[fracBits]; // exact in a double
     const rf = Math.fround(v);
     if (rf !== v) env.fpscr = (env.fpscr | FPSCR_IXC) >>> 0;
     return toBits32(rf); // |v| ≥ 2^-32 when nonzero: never subnormal; zero gives +0
