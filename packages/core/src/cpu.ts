@@ -20,7 +20,7 @@
  */
 import { BusError, type Bus } from './bus.js';
 import { Clock } from './clock.js';
-import type { CycleModel, FlowObserver } from './cycle-model.js';
+import type { CycleModel, FlowObserver, PricingFunction } from './cycle-model.js';
 import { FaultKind, type ExceptionHost } from './exception-host.js';
 import { CpuState } from './state.js';
 import { Insn } from './decode/decoded.js';
@@ -79,7 +79,8 @@ export class Cpu {
   readonly bus: Bus;
   readonly clock: Clock;
   exceptions: ExceptionHost;
-  cycleModel: CycleModel | null;
+  /** The timing model (see the cycleModel accessors). */
+  private model: CycleModel | null;
   flowObserver: FlowObserver | null;
   /** Told the address of every CPU store (the board records which code last wrote each cache line). */
   storeObserver: ((addr: number) => void) | null = null;
@@ -143,8 +144,22 @@ export class Cpu {
     this.state = options.state ?? new CpuState();
     this.r = this.state.r;
     this.exceptions = options.exceptions ?? new ThrowingExceptionHost(this.state);
-    this.cycleModel = options.cycleModel ?? null;
+    this.model = options.cycleModel ?? null;
     this.flowObserver = options.flowObserver ?? null;
+  }
+
+  /** Prices instructions; null: one cycle per instruction ("ideal"). */
+  get cycleModel(): CycleModel | null {
+    return this.model;
+  }
+
+  /**
+   * A new model forgets the decoded records: each keeps the pricing function the old model gave it
+   * (TimingInfo.timingHandle), which the run loop calls in place of retire().
+   */
+  set cycleModel(model: CycleModel | null) {
+    this.model = model;
+    this.invalidateAllCode();
   }
 
   /** Clears the architectural state (registers, flags, masks, stacks, FP). Memory and the clock are untouched. */
@@ -231,8 +246,13 @@ export class Cpu {
           r[15] = this.nextPc;
           n++;
           this.instructions++;
-          const cm = this.cycleModel;
-          clock.cycles += cm === null ? 1 : cm.retire(pc, insn, outcome);
+          const cm = this.model;
+          if (cm === null) clock.cycles += 1;
+          else {
+            // The model's pricing function for this record, called directly (TimingInfo.timingHandle).
+            const price = insn.timingHandle;
+            clock.cycles += typeof price === 'function' ? (price as PricingFunction)(cm, pc, insn, outcome) : cm.retire(pc, insn, outcome);
+          }
           // 2: Outcome.BranchTaken (a literal on the hot path, like `1 | this.branched` above).
           const fo = this.flowObserver;
           if (fo !== null && ((outcome & 2) !== 0 || fo.attention)) fo.retired(pc, insn, outcome);
@@ -244,7 +264,7 @@ export class Cpu {
         if (e !== ABORT) throw e;
         n++;
         this.instructions++;
-        const cm = this.cycleModel;
+        const cm = this.model;
         if (cm === null) clock.cycles += 1;
         else if (this.abortRetires) clock.cycles += cm.retire(this.curPc, this.decodedAt(this.curPc), 1 | this.branched);
         const fo = this.flowObserver;
@@ -474,6 +494,7 @@ export class Cpu {
   /** FP executors call this first: CPACR check and lazy FP stacking by the host; unwinds on NOCP. */
   fpEnter(): void {
     this.fpCount++;
+    if (this.exceptions.fpNeedsNothing()) return;
     const pcRead = this.r[15];
     this.r[15] = this.curPc;
     if (!this.exceptions.beforeFpInstruction()) throw ABORT;
@@ -497,7 +518,7 @@ export class Cpu {
 
   read32(addr: number): number {
     if ((addr & 3) !== 0 && this.unalignedTrap) this.fault(FaultKind.Unaligned, addr);
-    if (this.cycleModel !== null) this.cycleModel.dataAccess(addr, 4, false);
+    if (this.model !== null) this.model.dataAccess(addr, 4, false);
     try {
       return this.bus.read32(addr);
     } catch (e) {
@@ -507,7 +528,7 @@ export class Cpu {
 
   read16(addr: number): number {
     if ((addr & 1) !== 0 && this.unalignedTrap) this.fault(FaultKind.Unaligned, addr);
-    if (this.cycleModel !== null) this.cycleModel.dataAccess(addr, 2, false);
+    if (this.model !== null) this.model.dataAccess(addr, 2, false);
     try {
       return this.bus.read16(addr);
     } catch (e) {
@@ -516,7 +537,7 @@ export class Cpu {
   }
 
   read8(addr: number): number {
-    if (this.cycleModel !== null) this.cycleModel.dataAccess(addr, 1, false);
+    if (this.model !== null) this.model.dataAccess(addr, 1, false);
     try {
       return this.bus.read8(addr);
     } catch (e) {
@@ -527,7 +548,7 @@ export class Cpu {
   /** Word read that must be word aligned (LDM, LDRD, LDREX, VLDR …): unaligned → UNALIGNED UsageFault. */
   read32Aligned(addr: number): number {
     if ((addr & 3) !== 0) this.fault(FaultKind.Unaligned, addr);
-    if (this.cycleModel !== null) this.cycleModel.dataAccess(addr, 4, false);
+    if (this.model !== null) this.model.dataAccess(addr, 4, false);
     try {
       return this.bus.read32(addr);
     } catch (e) {
@@ -538,7 +559,7 @@ export class Cpu {
   write32(addr: number, value: number): void {
     if ((addr & 3) !== 0 && this.unalignedTrap) this.fault(FaultKind.Unaligned, addr);
     this.storeCount++;
-    if (this.cycleModel !== null) this.cycleModel.dataAccess(addr, 4, true);
+    if (this.model !== null) this.model.dataAccess(addr, 4, true);
     if (this.storeObserver !== null) this.storeObserver(addr);
     try {
       this.bus.write32(addr, value);
@@ -552,7 +573,7 @@ export class Cpu {
   write16(addr: number, value: number): void {
     if ((addr & 1) !== 0 && this.unalignedTrap) this.fault(FaultKind.Unaligned, addr);
     this.storeCount++;
-    if (this.cycleModel !== null) this.cycleModel.dataAccess(addr, 2, true);
+    if (this.model !== null) this.model.dataAccess(addr, 2, true);
     if (this.storeObserver !== null) this.storeObserver(addr);
     try {
       this.bus.write16(addr, value & 0xffff);
@@ -564,7 +585,7 @@ export class Cpu {
 
   write8(addr: number, value: number): void {
     this.storeCount++;
-    if (this.cycleModel !== null) this.cycleModel.dataAccess(addr, 1, true);
+    if (this.model !== null) this.model.dataAccess(addr, 1, true);
     if (this.storeObserver !== null) this.storeObserver(addr);
     try {
       this.bus.write8(addr, value & 0xff);

@@ -77,11 +77,15 @@ export interface TimingInfo {
    */
   timingId?: number;
   /**
-   * What the timing model keeps to price this record quickly (the M7 model: its pricing function), set
-   * with timingId on first retire, so a retire reaches it without a table lookup.
+   * What the timing model keeps to price this record quickly, set with timingId on first retire. When it
+   * is a function, the run loop calls it as a {@link PricingFunction} in place of retire() (the M7
+   * model's generated pricing per record row); the core forgets decoded records when its model changes.
    */
   timingHandle?: unknown;
 }
+
+/** A record's pricing set by its model (TimingInfo.timingHandle): what retire() would return for it. */
+export type PricingFunction = (model: CycleModel, pc: number, info: TimingInfo, outcome: number) => number;
 
 /** Bits of {@link TimingInfo.flags}. */
 export const enum TimingFlag {

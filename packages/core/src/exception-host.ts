@@ -78,6 +78,8 @@ export interface ExceptionHost {
    * stacked FP context if FPCCR.LSPACT, and sets CONTROL.FPCA when FPCCR.ASPEN. Returns true to go on.
    */
   beforeFpInstruction(): boolean;
+  /** True when beforeFpInstruction() has nothing to do (full CP10 access, no lazy state, FPCA set or not needed). */
+  fpNeedsNothing(): boolean;
   /** The CPACR check alone (CheckVFPEnabled, B3.2.20): raises NOCP and returns false when access is denied. */
   checkFpAccess(): boolean;
   /** True when an exception is pending that may need taking; the run loop then calls service(). */

@@ -932,6 +932,11 @@ export class ExceptionModel implements ExceptionHost {
     return true;
   }
 
+  fpNeedsNothing(): boolean {
+    const f = this.fpccr;
+    return ((this.cpacr >>> 20) & 3) === 3 && (f & FPCCR_LSPACT) === 0 && ((f & FPCCR_ASPEN) === 0 || (this.state.control & CONTROL_FPCA) !== 0);
+  }
+
   checkFpAccess(): boolean {
     const s = this.state;
     // CheckVFPEnabled: CPACR.CP10 (CP11 must match) 0b01 privileged only, 0b11 full (B3.2.20).

@@ -70,6 +70,9 @@ export class ThrowingExceptionHost implements ExceptionHost {
   beforeFpInstruction(): boolean {
     return true;
   }
+  fpNeedsNothing(): boolean {
+    return true;
+  }
   checkFpAccess(): boolean {
     return true;
   }

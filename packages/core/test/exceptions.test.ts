@@ -533,6 +533,26 @@ describe('lazy FP stacking (B1.5.7)', () => {
     return rig;
   }
 
+  it('fpNeedsNothing (the core skips beforeFpInstruction) only when that call would change nothing', () => {
+    const { state, model } = makeRig();
+    expect(model.fpNeedsNothing()).toBe(false); // CPACR reset: NOCP
+    model.cpacr = 0x00500000; // privileged access only: the check depends on the mode
+    expect(model.fpNeedsNothing()).toBe(false);
+    model.cpacr = 0x00f00000;
+    expect(model.fpNeedsNothing()).toBe(false); // ASPEN (reset 1) with FPCA = 0: the first FP instruction sets FPCA
+    expect(model.beforeFpInstruction()).toBe(true);
+    expect(state.control & 4).toBe(4);
+    expect(model.fpNeedsNothing()).toBe(true);
+    model.pendPendSV();
+    model.service(); // FP context stacked lazily: LSPACT set, FPCA cleared in the handler
+    expect(model.fpNeedsNothing()).toBe(false);
+    expect(model.beforeFpInstruction()).toBe(true); // preserves the context, sets FPCA
+    expect(model.fpNeedsNothing()).toBe(true);
+    model.fpccr = (model.fpccr & 0x3fffffff) >>> 0; // ASPEN and LSPEN off: FPCA no longer matters
+    state.control &= ~4;
+    expect(model.fpNeedsNothing()).toBe(true);
+  });
+
   it('without FP context (FPCA = 0) the basic frame and EXC_RETURN 0xFFFFFFF9 are used', () => {
     const { state, model } = fpRig();
     model.pendPendSV();

@@ -132,6 +132,32 @@ describe('run loop contract', () => {
     expect(m.cpu.clock.cycles).toBe(15);
   });
 
+  it('calls a pricing function a model left on a record (timingHandle) in place of retire, until the model changes', () => {
+    const calls: string[] = [];
+    const handled: CycleModel = {
+      dataAccess() {},
+      retire(_pc: number, info: TimingInfo) {
+        calls.push('retire');
+        info.timingHandle = (model: CycleModel) => {
+          calls.push(model === handled ? 'handle' : 'handle of another model');
+          return 2;
+        };
+        return 2;
+      },
+      exception: () => 0,
+    };
+    const m = machine('1: adds r0, #1\nb 1b');
+    m.cpu.cycleModel = handled;
+    m.cpu.run(4);
+    expect(calls).toEqual(['retire', 'retire', 'handle', 'handle']);
+    expect(m.cpu.clock.cycles).toBe(8);
+    // A new model: the records are decoded again, so the old model's functions are never called.
+    const plain: CycleModel = { dataAccess() {}, retire: () => (calls.push('plain'), 1), exception: () => 0 };
+    m.cpu.cycleModel = plain;
+    m.cpu.run(2);
+    expect(calls.slice(4)).toEqual(['plain', 'plain']);
+  });
+
   it('runs due clock events between instructions and stops at a cycle budget', () => {
     const m = machine('1: adds r0, #1\nb 1b');
     const cpu = m.cpu;
