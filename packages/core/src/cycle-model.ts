@@ -17,10 +17,11 @@ export interface CycleModel {
   /** Exception entry (stacking) or return (unstacking); `fpFrame` when the extended frame is used. Returns cycles. */
   exception(kind: 'entry' | 'return' | 'tail-chain', fpFrame: boolean): number;
   /**
-   * Optional (added by timing): the run loop skipped `cycles` while the core slept in WFI/WFE, so the
-   * model can count them as sleep rather than lose them.
+   * Optional: the exception model moved the clock forward without the model (WFI/WFE sleep, or an idle
+   * loop skipped to the next clock event), so a model that follows the clock can count the gap as sleep
+   * now: the run loop calls a record's pricing function (timingHandle) without looking at the clock.
    */
-  idle?(cycles: number): void;
+  clockSkipped?(): void;
 }
 
 /**

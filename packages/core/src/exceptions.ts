@@ -1018,6 +1018,7 @@ export class ExceptionModel implements ExceptionHost {
     if (clock.nextEventAt > clock.cycles) clock.cycles = clock.nextEventAt;
     clock.runDue();
     this.spinCycles += clock.cycles - start;
+    this.cycleModel?.clockSkipped?.();
   }
 
   /**
@@ -1067,6 +1068,7 @@ export class ExceptionModel implements ExceptionHost {
       clock.runDue();
       if (this.stopReport) break;
     }
+    this.cycleModel?.clockSkipped?.();
     return clock.cycles - start;
   }
 

@@ -651,6 +651,19 @@ describe('sleep (B1.5.19)', () => {
     expect(model.sleepCycles).toBe(1000);
   });
 
+  it('tells the cycle model when it has moved the clock (clockSkipped), after WFI and after an idle-loop skip', () => {
+    const told: number[] = [];
+    const cycleModel: CycleModel = { dataAccess() {}, retire: () => 1, exception: () => 12, clockSkipped: () => told.push(clock.cycles) };
+    const { model, clock } = makeRig({ cycleModel });
+    model.setIrqEnabled(12, true);
+    clock.schedule(1000, () => {});
+    clock.schedule(3000, () => model.setIrqLevel(12, true));
+    model.idleUntilNextEvent();
+    expect(told).toEqual([1000]);
+    model.wfi();
+    expect(told).toEqual([1000, 3000]);
+  });
+
   it('WFI with nothing ever due stops with "sleeping forever"', () => {
     const { model, stops } = makeRig();
     model.setIrqEnabled(3, true);

@@ -168,8 +168,9 @@ export interface M7ModelOptions {
   onRule?: RuleSink;
   /**
    * The simulation clock. When given, cycles the clock advanced without the model (WFI sleep skipped by
-   * the exception model, anything charged elsewhere) are noticed at the next instruction and counted as
-   * sleep, so the model's timeline and accounts always match the clock.
+   * the exception model, anything charged elsewhere) are counted as sleep when the exception model says
+   * so (clockSkipped), at the next retire() call or exception, so the model's timeline and accounts
+   * always match the clock.
    */
   clock?: { cycles: number };
 }
@@ -292,6 +293,9 @@ export class M7Model implements CycleModel {
 
   /** Prices the instruction through its row's generated function (m7-pricing.ts). */
   retire(pc: number, info: TimingInfo, outcome: number): number {
+    // The run loop calls the pricing function directly and is told of skips (clockSkipped); a caller of
+    // retire() may move the clock itself.
+    this.clockSkipped();
     const price = info.timingHandle;
     if (typeof price === 'function') return (price as PriceFn)(this, pc, info, outcome);
     return this.newRow(info).price(this, pc, info, outcome);
@@ -404,13 +408,18 @@ export class M7Model implements CycleModel {
     if (kind === 'entry') cycles = p.exceptionEntry + (fpFrame ? p.fpFrameEntryExtra : 0);
     else if (kind === 'return') cycles = p.exceptionReturn + (fpFrame ? p.fpFrameReturnExtra : 0);
     else cycles = p.tailChain;
-    if (this.clock !== null && this.clock.cycles > this.t) this.idle(this.clock.cycles - this.t);
+    this.clockSkipped();
     this.pendingKind = Hot.BranchNone;
     this.slotOpen = 0;
     this.accCount = 0;
     this.accounts.byCause[Hot.CauseException] += cycles;
     this.t += cycles;
     return cycles;
+  }
+
+  /** Cycles the clock moved past the model's timeline (sleep skipped by the exception model) are sleep. */
+  clockSkipped(): void {
+    if (this.clock !== null && this.clock.cycles > this.t) this.idle(this.clock.cycles - this.t);
   }
 
   idle(cycles: number): void {

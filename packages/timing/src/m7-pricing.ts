@@ -23,7 +23,7 @@ export type PriceFn = (m: M7Model, pc: number, info: TimingInfo, outcome: number
 
 /** Every M7Model field the generated functions use (checked by a test). */
 export const PRICING_FIELDS = [
-  'accounts', 'clock', 't', 'memory', 'pendingKind', 'accCount', 'accAddress', 'slotOpen', 'pairOk',
+  'accounts', 't', 'memory', 'pendingKind', 'accCount', 'accAddress', 'slotOpen', 'pairOk',
   'lastPairRow', 'regReady', 'regTime', 'regCls', 'coreLatency', 'fpReadyAt', 'fpBusyUntil', 'macAt',
   'lockUntil', 'flagsTime', 'lastFlags', 'lastFirstAddress', 'codeRegion',
   'idle', 'resolveBranch', 'dynamicPairOk', 'accessMemory', 'extraCycles', 'noteBranch', 'flushCodeRegion',
@@ -63,9 +63,9 @@ export function pricingSource(row: TimingRow): string {
     L.push(line);
   };
 
-  emit('const a = m.accounts, byCause = a.byCause, clock = m.clock, mem = m.memory;');
-  // Cycles the clock moved without the model (sleep skipped by the exception model) are sleep.
-  emit('if (clock !== null && clock.cycles > m.t) m.idle(clock.cycles - m.t);');
+  // Cycles the clock moved without the model are not looked for here: the exception model reports its
+  // skips (M7Model.clockSkipped), and retire() looks before it calls this function.
+  emit('const a = m.accounts, byCause = a.byCause, mem = m.memory;');
   emit('const t0 = m.t;');
 
   // 1. The branch before this instruction: was this the address it predicted?
