@@ -1,5 +1,5 @@
 import { APP_TYPES, BOARD_REVISIONS, WavSource, parseWav, type AppType, type BoardOptions, type BoardRevision } from '@seedsim/daisy';
-import { SineSource } from '@seedsim/soc';
+import { SineSource, type AudioSource } from '@seedsim/soc';
 import { readInput } from './files.js';
 import { readMidiInput } from './midi-input.js';
 import { CliError } from './exit-codes.js';
@@ -35,8 +35,17 @@ export const BOARD_OPTION_HELP = `  --boot TYPE        BOOT_NONE | BOOT_SRAM | B
                      comments); bytes that arrive before the firmware turns the receiver on are lost,
                      as on hardware, and counted in a warning on stderr`;
 
-/** Board options from the command line; an SD card comes as the image read from --sd. */
-export type CliBoardOptions = BoardOptions & { sdCard?: Uint8Array };
+/**
+ * Board options from the command line; an SD card comes as the image read from --sd. `newAudioInput`
+ * makes the --input/--sine source afresh: a source keeps its place in the signal, so each board of a
+ * command that boots several (bench) needs its own (boardOptionsForOneBoard).
+ */
+export type CliBoardOptions = BoardOptions & { sdCard?: Uint8Array; newAudioInput?: () => AudioSource };
+
+/** The options for one more board: the audio input starts again at its first frame. */
+export function boardOptionsForOneBoard(options: CliBoardOptions): CliBoardOptions {
+  return options.newAudioInput === undefined ? options : { ...options, audioInput: options.newAudioInput() };
+}
 
 export function boardOptions(values: Record<string, unknown>): CliBoardOptions {
   const options: CliBoardOptions = {};
@@ -59,7 +68,8 @@ export function boardOptions(values: Record<string, unknown>): CliBoardOptions {
   if (values.input !== undefined) {
     const path = String(values.input);
     try {
-      options.audioInput = new WavSource(parseWav(readInput(path, 'WAV file'), path));
+      const audio = parseWav(readInput(path, 'WAV file'), path);
+      options.newAudioInput = () => new WavSource(audio);
     } catch (error) {
       if (error instanceof CliError) throw error;
       throw new CliError((error as Error).message);
@@ -68,8 +78,9 @@ export function boardOptions(values: Record<string, unknown>): CliBoardOptions {
   if (values.sine !== undefined) {
     const hz = Number(values.sine);
     if (!(hz > 0 && hz < 24_000)) throw new CliError(`--sine: expected a frequency in Hz below 24000, got "${values.sine}"`);
-    options.audioInput = new SineSource(hz);
+    options.newAudioInput = () => new SineSource(hz);
   }
+  if (options.newAudioInput !== undefined) options.audioInput = options.newAudioInput();
   if (values.midi !== undefined) options.midiInput = readMidiInput(String(values.midi));
   if (values.sd !== undefined) options.sdCard = readInput(String(values.sd), 'SD card image');
   if (values.analog !== undefined) {

@@ -1,13 +1,16 @@
 import { midiLostWarning } from '../midi-input.js';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { basename } from 'node:path';
-import { BenchError, benchImage, formatBench, formatComparison, formatRuleEvent, type BenchResult } from '@seedsim/daisy';
+import { formatBench, formatComparison, formatRuleEvent, type BenchResult } from '@seedsim/daisy';
 import type { ElfImage } from '@seedsim/elf';
 import { readElf } from '../files.js';
 import { parseCommandArgs, parseIntegerOption } from '../options.js';
-import { BOARD_OPTION_HELP, BOARD_OPTION_SPEC, boardOptions, type CliBoardOptions } from '../board-options.js';
+import { BOARD_OPTION_HELP, BOARD_OPTION_SPEC, boardOptions } from '../board-options.js';
 import { CliError, EXIT_FAILED, EXIT_OK } from '../exit-codes.js';
-import { savingCard, sdCardOutput, type SdCardOutput } from '../sd-card-output.js';
+import { savingCard, sdCardOutput } from '../sd-card-output.js';
+import { benchOne, type BenchOutcome, type BenchSettings } from './bench-one.js';
+import { benchInWorkers, bundleFile } from './bench-workers.js';
 
 export const BENCH_HELP = `Usage: seedsim bench [options] app.elf [more.elf …]
 
@@ -28,6 +31,9 @@ ${BOARD_OPTION_HELP}
                      cycles grew by more than --tolerance percent
   --tolerance PCT    allowed growth over the baseline (default 5)
   --save FILE        also write the JSON results to FILE (to use later as a baseline)
+  --jobs N           images benchmarked at once, each in a thread of its own (default: one per CPU
+                     core, at most one per image); the results are the same as one at a time. Images
+                     that share an SD card (--sd) run one at a time: each sees what the one before wrote
   -h, --help         this help
 `;
 
@@ -61,6 +67,7 @@ export async function runBench(args: string[], out: (t: string) => void, err: (t
     baseline: { type: 'string' },
     tolerance: { type: 'string' },
     save: { type: 'string' },
+    jobs: { type: 'string' },
   });
   if (values.help) {
     out(BENCH_HELP);
@@ -73,82 +80,85 @@ export async function runBench(args: string[], out: (t: string) => void, err: (t
   if (!(bootSeconds > 0 && bootSeconds <= 3600)) throw new CliError(`--boot-seconds: expected simulated seconds in (0, 3600], got "${values['boot-seconds']}"`);
   const tolerance = values.tolerance === undefined ? 5 : Number(values.tolerance);
   if (!(tolerance >= 0)) throw new CliError(`--tolerance: expected a percentage ≥ 0, got "${values.tolerance}"`);
+  const jobs = parseIntegerOption('jobs', values.jobs as string | undefined, Math.min(positionals.length, availableParallelism()), 1);
   const baseline = values.baseline ? readBaseline(values.baseline as string) : null;
   const board = boardOptions(values);
   const sdOut = sdCardOutput(values, board.sdCard);
+  // Every image is read and checked before any runs: a bad file is a usage error, not a late failure.
   const images = positionals.map((p) => readElf(p));
+  const settings: BenchSettings = { blocks, top, bootSeconds, callback: values.callback as string | undefined };
+  const report = new BenchReport(values, top, out, err);
 
+  // Worker threads need the CLI's bundle to start, and images that share an SD card (--sd: each boots
+  // with the card as the one before left it) run one after another.
+  const bundle = bundleFile();
+  if (jobs > 1 && images.length > 1 && bundle !== null && board.sdCard === undefined) {
+    await benchInWorkers(bundle, jobs, positionals, values, settings, (i, line) => err(`${images[i].name}: ${line}\n`), (i, outcome) => report.add(images[i], outcome));
+    return report.finish(baseline, tolerance);
+  }
   // Each image boots with the card freshly powered; the writes of one are there for the next, and
   // --sd-out saves them all however the bench ends.
-  return savingCard(sdOut, err, () => benchImages(images, { board, sdOut, blocks, top, bootSeconds, baseline, tolerance }, values, out, err));
+  return savingCard(sdOut, err, () => {
+    for (const image of images) {
+      report.add(image, benchOne(image, board, settings, (line) => err(`${image.name}: ${line}\n`), sdOut?.newCard()));
+    }
+    return report.finish(baseline, tolerance);
+  });
 }
 
-interface BenchSettings {
-  board: CliBoardOptions;
-  sdOut?: SdCardOutput;
-  blocks?: number;
-  top: number;
-  bootSeconds: number;
-  baseline: Map<string, number> | null;
-  tolerance: number;
-}
+/** Prints each image's outcome as it comes, then the side-by-side table, the JSON and the baseline gate. */
+class BenchReport {
+  private readonly results: BenchResult[] = [];
+  private failed = false;
 
-function benchImages(
-  images: ElfImage[],
-  settings: BenchSettings,
-  values: Record<string, unknown>,
-  out: (t: string) => void,
-  err: (t: string) => void,
-): number {
-  const { board, sdOut, blocks, top, bootSeconds, baseline, tolerance } = settings;
-  const results: BenchResult[] = [];
-  let failed = false;
-  for (const image of images) {
-    try {
-      const result = benchImage(image, {
-        ...board,
-        sdCard: sdOut?.newCard() ?? board.sdCard,
-        blocks,
-        top,
-        callback: values.callback as string | undefined,
-        bootSeconds,
-        onBootProgress: (line) => err(`${image.name}: ${line}\n`),
-      });
-      results.push(result);
-      if (result.midi && result.midi.lost > 0) err(`${image.name}: ${midiLostWarning(result.midi.lost)}\n`);
-      if (!values.json) out(formatBench(result, top) + '\n');
-    } catch (error) {
-      if (!(error instanceof BenchError)) throw error;
-      failed = true;
-      err(`seedsim bench: ${error.message}\n`);
-      if (error.outcome?.fault) {
-        const f = error.outcome.fault;
-        err(`  ${f.status.join('\n  ')}\n  call stack: ${f.callStack.join(' ← ')}\n`);
+  constructor(
+    private readonly values: Record<string, unknown>,
+    private readonly top: number,
+    private readonly out: (t: string) => void,
+    private readonly err: (t: string) => void,
+  ) {}
+
+  add(image: ElfImage, outcome: BenchOutcome): void {
+    const { out, err, values } = this;
+    if ('failure' in outcome) {
+      this.failed = true;
+      err(`seedsim bench: ${outcome.failure.message}\n`);
+      const f = outcome.failure.fault;
+      if (f) err(`  ${f.status.join('\n  ')}\n  call stack: ${f.callStack.join(' ← ')}\n`);
+      return;
+    }
+    const result = outcome.result;
+    this.results.push(result);
+    if (result.midi && result.midi.lost > 0) err(`${image.name}: ${midiLostWarning(result.midi.lost)}\n`);
+    if (!values.json) out(formatBench(result, this.top) + '\n');
+  }
+
+  /** The table, JSON and gate; returns the exit status. */
+  finish(baseline: Map<string, number> | null, tolerance: number): number {
+    const { out, err, values, results } = this;
+    const json = JSON.stringify({ seedsim: 'bench', version: 1, results }, null, 2) + '\n';
+    if (values.json) out(json);
+    else out(formatComparison(results));
+    if (values.save) writeFileSync(values.save as string, json);
+
+    if (baseline) {
+      for (const r of results) {
+        const base = baseline.get(basename(r.file));
+        if (base === undefined) {
+          err(`baseline: no entry for ${basename(r.file)}; not gated\n`);
+          continue;
+        }
+        const growth = ((r.callback.cycles.median - base) / base) * 100;
+        const line = `baseline: ${basename(r.file)} median ${Math.round(r.callback.cycles.median)} cycles vs ${Math.round(base)} (${growth >= 0 ? '+' : ''}${growth.toFixed(2)}%, tolerance ${tolerance}%)`;
+        if (growth > tolerance) {
+          this.failed = true;
+          err(`${line}: REGRESSION\n`);
+        } else {
+          err(`${line}: ok\n`);
+        }
       }
     }
+    for (const r of results) for (const e of r.rules) if (!values.json) err(formatRuleEvent(e) + '\n');
+    return this.failed ? EXIT_FAILED : EXIT_OK;
   }
-  const json = JSON.stringify({ seedsim: 'bench', version: 1, results }, null, 2) + '\n';
-  if (values.json) out(json);
-  else out(formatComparison(results));
-  if (values.save) writeFileSync(values.save as string, json);
-
-  if (baseline) {
-    for (const r of results) {
-      const base = baseline.get(basename(r.file));
-      if (base === undefined) {
-        err(`baseline: no entry for ${basename(r.file)}; not gated\n`);
-        continue;
-      }
-      const growth = ((r.callback.cycles.median - base) / base) * 100;
-      const line = `baseline: ${basename(r.file)} median ${Math.round(r.callback.cycles.median)} cycles vs ${Math.round(base)} (${growth >= 0 ? '+' : ''}${growth.toFixed(2)}%, tolerance ${tolerance}%)`;
-      if (growth > tolerance) {
-        failed = true;
-        err(`${line}: REGRESSION\n`);
-      } else {
-        err(`${line}: ok\n`);
-      }
-    }
-  }
-  for (const r of results) for (const e of r.rules) if (!values.json) err(formatRuleEvent(e) + '\n');
-  return failed ? EXIT_FAILED : EXIT_OK;
 }

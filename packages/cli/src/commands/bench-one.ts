@@ -1,0 +1,42 @@
+import { BenchError, benchImage, type BenchResult } from '@seedsim/daisy';
+import type { ElfImage } from '@seedsim/elf';
+import type { SdCard } from '@seedsim/soc';
+import { boardOptionsForOneBoard, type CliBoardOptions } from '../board-options.js';
+
+/** What `seedsim bench` measures of every image, whichever thread runs it. */
+export interface BenchSettings {
+  blocks?: number;
+  top: number;
+  bootSeconds: number;
+  callback?: string;
+}
+
+/**
+ * One image's bench as plain data (it crosses from a worker thread to the main one): its result, or why
+ * it could not be measured (a BenchError: the firmware faulted or never started audio).
+ */
+export type BenchOutcome =
+  | { result: BenchResult }
+  | { failure: { message: string; fault: { status: string[]; callStack: string[] } | null } };
+
+/**
+ * Boots `image` on a board of its own and measures its audio callback. `card`, when given, is the SD card
+ * this board gets (--sd-out keeps every board's card); else the options' --sd image.
+ */
+export function benchOne(
+  image: ElfImage,
+  board: CliBoardOptions,
+  settings: BenchSettings,
+  onBootProgress: (line: string) => void,
+  card?: SdCard,
+): BenchOutcome {
+  try {
+    const options = boardOptionsForOneBoard(board);
+    const result = benchImage(image, { ...options, sdCard: card ?? options.sdCard, ...settings, onBootProgress });
+    return { result };
+  } catch (error) {
+    if (!(error instanceof BenchError)) throw error;
+    const fault = error.outcome?.fault;
+    return { failure: { message: error.message, fault: fault ? { status: [...fault.status], callStack: [...fault.callStack] } : null } };
+  }
+}
