@@ -91,6 +91,7 @@ export class CycleAccounts {
   dualIssued = 0;
 
   get total(): number {
+    this.beforeRead?.();
     let t = 0;
     for (let i = 0; i < CAUSE_COUNT; i++) t += this.byCause[i];
     return t;

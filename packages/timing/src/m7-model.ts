@@ -192,11 +192,19 @@ export class M7Model implements CycleModel {
   t = 0;
   /** 1 when the previous instruction left the younger issue slot open. */
   slotOpen = 0;
-  /** RecFlag bits of the previous instruction. */
-  lastFlags = 0;
   /** PAIR_OK row of the previous instruction's class (its class * N). */
   lastPairRow = 0;
-  lastFirstAddress = -1;
+  /**
+   * The DTCM/D-cache bank (bit 2 of the address) the previous instruction loaded from when it was a
+   * single load (RecFlag.SingleLoad) with an access, else -1: the dual-issue bank rule (dynamicPairOk).
+   */
+  lastLoadBank = -1;
+  /**
+   * `t` when the accounts were last zeroed. The issue cause is not added per instruction: every other
+   * cycle the model adds to `t` is charged to its cause as it is added, so the issue cycles are the rest
+   * (syncIssueCause, before the accounts are read).
+   */
+  private accountsSince = 0;
 
   /** Completion cycle and producer class of each core register's last result. */
   readonly regTime = new Float64Array(16).fill(Hot.LongAgo);
@@ -241,8 +249,13 @@ export class M7Model implements CycleModel {
     this.clock = options.clock ?? null;
     if (this.clock) this.t = this.clock.cycles;
     this.codeRegionSince = this.t;
-    this.accounts.beforeRead = () => this.flushCodeRegion();
+    this.accountsSince = this.t;
+    this.accounts.beforeRead = () => {
+      this.syncIssueCause();
+      this.flushCodeRegion();
+    };
     this.accounts.afterReset = () => {
+      this.accountsSince = this.t;
       this.codeRegionSince = this.t;
       this.codeRegionInstructions = 0;
       this.codeRegionSleep = 0;
@@ -281,6 +294,18 @@ export class M7Model implements CycleModel {
     this.codeRegionSleep = sleep;
   }
 
+  /**
+   * The issue cause: the cycles since the accounts were zeroed that no other cause took (one per issue
+   * group, LDM/STM beats, TBB/TBH's second micro-op). Every other cause is added with the cycles it adds.
+   */
+  private syncIssueCause(): void {
+    const byCause = this.accounts.byCause;
+    byCause[Hot.CauseIssue] = 0;
+    let others = 0;
+    for (let i = 0; i < byCause.length; i++) others += byCause[i];
+    byCause[Hot.CauseIssue] = this.t - this.accountsSince - others;
+  }
+
   dataAccess(addr: number, bytes: number, isWrite: boolean): void {
     const i = this.accCount;
     if (i < MAX_ACCESSES) {
@@ -315,9 +340,9 @@ export class M7Model implements CycleModel {
 
   /** Pair rules that depend on this execution: DTCM/D-cache banks, the MAC shadow, LDM/STM. */
   dynamicPairOk(f: number, firstAddress: number, t0: number, info: TimingInfo): boolean {
-    if ((f & this.lastFlags & RecFlag.SingleLoad) !== 0 && firstAddress >= 0 && this.lastFirstAddress >= 0) {
+    if ((f & RecFlag.SingleLoad) !== 0 && firstAddress >= 0 && this.lastLoadBank >= 0) {
       // JNK: two loads pair only when they use different banks (even/odd word) of DTCM/D-cache.
-      if (((firstAddress >>> 2) & 1) === ((this.lastFirstAddress >>> 2) & 1)) return false;
+      if (((firstAddress >>> 2) & 1) === this.lastLoadBank) return false;
     }
     if ((f & RecFlag.MacNoYounger) !== 0 && t0 <= this.macAt + Hot.MacBlockCycles) return false;
     if ((f & RecFlag.Multiple) !== 0 && info.transferCount > 0) return false;
@@ -351,7 +376,10 @@ export class M7Model implements CycleModel {
     return cur;
   }
 
-  /** Cycles after issue of LDM/STM beats (ceil(n/2), JNK), TBB/TBH's second micro-op and SDIV/UDIV. */
+  /**
+   * Cycles after issue of LDM/STM beats (ceil(n/2), JNK), TBB/TBH's second micro-op and SDIV/UDIV. The
+   * beats are issue cycles (syncIssueCause); the divide's are charged to divide-fp here.
+   */
   extraCycles(f: number, cls: number, info: TimingInfo, firstAddress: number): number {
     const byCause = this.accounts.byCause;
     let extra = EXTRA_CYCLES[cls];
@@ -360,7 +388,6 @@ export class M7Model implements CycleModel {
       // JNK: STM to an address not 8-byte aligned costs +1 for an even register count.
       if ((f & RecFlag.Store) !== 0 && (info.transferCount & 1) === 0 && firstAddress >= 0 && (firstAddress & 7) !== 0) extra += 1;
     }
-    byCause[Hot.CauseIssue] += extra;
     if ((f & RecFlag.Div) !== 0) {
       const div = this.params.divCycles - 1;
       byCause[Hot.CauseDivideFp] += div;

@@ -25,7 +25,7 @@ export type PriceFn = (m: M7Model, pc: number, info: TimingInfo, outcome: number
 export const PRICING_FIELDS = [
   'accounts', 't', 'memory', 'pendingKind', 'accCount', 'accAddress', 'slotOpen', 'pairOk',
   'lastPairRow', 'regReady', 'regTime', 'regCls', 'coreLatency', 'fpReadyAt', 'fpBusyUntil', 'macAt',
-  'lockUntil', 'flagsTime', 'lastFlags', 'lastFirstAddress', 'codeRegion',
+  'lockUntil', 'flagsTime', 'lastLoadBank', 'codeRegion',
   'idle', 'resolveBranch', 'dynamicPairOk', 'accessMemory', 'extraCycles', 'noteBranch', 'flushCodeRegion',
 ] as const;
 
@@ -124,9 +124,9 @@ export function pricingSource(row: TimingRow): string {
   // VDIV/VSQRT lock everything but the one instruction paired with them (JNK).
   emit('if (!pairable && m.lockUntil > unitReady) unitReady = m.lockUntil;');
 
-  // Issue: each wait is charged to its cause as it is added.
+  // Issue: each wait is charged to its cause as it is added; the issue cycle itself is what no cause
+  // takes (M7Model.syncIssueCause).
   emit('let issue = pairable ? t0 : t0 + 1;');
-  emit(`byCause[${Hot.CauseIssue}] += issue - t0;`);
   emit(`if (redirect > issue) { byCause[${Hot.CauseBranchMispredict}] += redirect - issue; issue = redirect; }`);
   emit('if (fetchReady > issue) {');
   emit('  const stall = fetchReady - issue;');
@@ -172,9 +172,8 @@ export function pricingSource(row: TimingRow): string {
   // 7. Pairing state for the next instruction.
   emit('if (pairable) { a.dualIssued++; m.slotOpen = 0; }');
   emit(has(RecFlag.SingleIssue) ? 'else m.slotOpen = 0;' : 'else m.slotOpen = end === issue ? 1 : 0;');
-  emit(`m.lastFlags = ${f};`);
   emit(`m.lastPairRow = ${row.pairRow};`);
-  emit('m.lastFirstAddress = firstAddress;');
+  emit(has(RecFlag.SingleLoad) ? 'm.lastLoadBank = firstAddress >= 0 ? (firstAddress >>> 2) & 1 : -1;' : 'm.lastLoadBank = -1;');
 
   const noteBranch = `m.noteBranch(pc, ${row.branchKind}, ${f}, outcome, issue, end);`;
   emit(has(RecFlag.Branch) ? noteBranch : `if ((outcome & ${Hot.BranchTaken}) !== 0) ${noteBranch}`);
