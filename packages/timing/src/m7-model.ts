@@ -18,7 +18,7 @@ import { defaultMemoryParams, type MemoryParams } from './memory-params.js';
 import { MemorySystem, type RuleSink } from './memory-system.js';
 import { regionOfAddress } from './regions.js';
 import { annotateTimingInfo } from './insn-annotate.js';
-import { pricingFunction, type PriceFn } from './m7-pricing.js';
+import { genericPricingFunction, pricingFunction, type PriceFn } from './m7-pricing.js';
 import {
   BRANCH_KIND,
   BranchKind,
@@ -173,7 +173,21 @@ export interface M7ModelOptions {
    * always match the clock.
    */
   clock?: { cycles: number };
+  /**
+   * Retires after which a decoded record is priced by its row's own generated function rather than the
+   * generic one (m7-pricing.ts); 0: from the first. Only the model's speed depends on it, never its
+   * results. Default {@link SPECIALISE_AFTER}.
+   */
+  specialiseAfter?: number;
 }
+
+/**
+ * A record's own pricing function is generated (and compiled by V8) once it has retired this many times.
+ * Until then the generic function prices it: code that runs a few times (boot, initialisation) costs no
+ * compilation, and the generic function, shared by every record, is optimised early. Measured in
+ * docs/measurements.md ("Generated pricing on demand").
+ */
+export const SPECIALISE_AFTER = 64;
 
 export class M7Model implements CycleModel {
   readonly params: M7Params;
@@ -185,7 +199,8 @@ export class M7Model implements CycleModel {
   // Fields and methods without `private` below are also used by the generated pricing functions
   // (m7-pricing.ts PRICING_FIELDS); they are not for other callers.
   private readonly records = timingRecords;
-  private readonly rows = timingRecords.rows;
+  readonly rows = timingRecords.rows;
+  readonly specialiseAfter: number;
   readonly pairOk = PAIR_OK;
 
   /** Cycle at which the last instruction issued (its last beat for multi-cycle ones). */
@@ -248,6 +263,8 @@ export class M7Model implements CycleModel {
     this.memory.timeSource = () => this.t;
     this.clock = options.clock ?? null;
     if (this.clock) this.t = this.clock.cycles;
+    this.specialiseAfter = options.specialiseAfter ?? SPECIALISE_AFTER;
+    if (!(this.specialiseAfter >= 0)) throw new Error(`specialiseAfter ${this.specialiseAfter} must be a number of retires ≥ 0`);
     this.codeRegionSince = this.t;
     this.accountsSince = this.t;
     this.accounts.beforeRead = () => {
@@ -316,26 +333,33 @@ export class M7Model implements CycleModel {
     }
   }
 
-  /** Prices the instruction through its row's generated function (m7-pricing.ts). */
+  /** Prices the instruction through its record's pricing function (m7-pricing.ts). */
   retire(pc: number, info: TimingInfo, outcome: number): number {
     // The run loop calls the pricing function directly and is told of skips (clockSkipped); a caller of
     // retire() may move the clock itself.
     this.clockSkipped();
     const price = info.timingHandle;
     if (typeof price === 'function') return (price as PriceFn)(this, pc, info, outcome);
-    return this.newRow(info).price(this, pc, info, outcome);
+    return this.firstPricing(info)(this, pc, info, outcome);
   }
 
   /**
-   * The row of a record retired for the first time (or of a hand-built record without timingId,
-   * re-derived at each retire); a decoded record keeps the row's pricing function as its timingHandle.
+   * The pricing of a record retired for the first time, which a decoded record keeps as its timingHandle:
+   * the generic function, or at once its row's own when specialiseAfter is 0. A hand-built record without
+   * timingId is re-derived at each retire and priced by its row's own function.
    */
-  private newRow(info: TimingInfo): TimingRow {
+  private firstPricing(info: TimingInfo): PriceFn {
     const id = info.timingId;
-    const row = id !== undefined && id >= 0 ? this.rows[id] : this.records.rowOf(info);
-    row.price = pricingFunction(row);
-    if (info.timingId !== undefined) info.timingHandle = row.price;
-    return row;
+    if (id === undefined) return pricingFunction(this.records.rowOf(info));
+    const row = id >= 0 ? this.rows[id] : this.records.rowOf(info);
+    const price = this.specialiseAfter > row.retired ? genericPricingFunction() : pricingFunction(row);
+    info.timingHandle = price;
+    return price;
+  }
+
+  /** Called by the generic pricing when a record has retired specialiseAfter times: its row's own function takes over. */
+  specialise(info: TimingInfo, row: TimingRow): void {
+    info.timingHandle = pricingFunction(row);
   }
 
   /** Pair rules that depend on this execution: DTCM/D-cache banks, the MAC shadow, LDM/STM. */
@@ -502,10 +526,10 @@ class RecordTable {
   }
 }
 
-/** What retire() needs from one record (RecordTable). All fields but `price` are small integers. */
+/** What retire() needs from one record (RecordTable). All fields are small integers. */
 export class TimingRow {
-  /** The row's generated pricing (m7-pricing.ts); set by M7Model when the row is first used. */
-  price: PriceFn = unpriced;
+  /** Retires of the record priced by the generic function (M7Model.specialiseAfter). */
+  retired = 0;
   /** RecFlag bits. */
   flags = 0;
   cls = 0;
@@ -612,11 +636,6 @@ function classFlags(c: number): number {
     (BRANCH_KIND[c] !== BranchKind.None ? RecFlag.Branch : 0) |
     (ISSUE_KIND[c] === IssueKind.Single ? RecFlag.SingleIssue : 0)
   );
-}
-
-/** The `price` of a row not yet given its function. */
-function unpriced(): number {
-  throw new Error('M7Model: a timing row was used before its pricing function was made');
 }
 
 /** The one table of record rows (see RecordTable). */

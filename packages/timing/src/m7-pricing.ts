@@ -10,6 +10,12 @@
  * generate the same text share one function (a cache keyed by the text), so a loop body of a few hundred
  * records compiles a few hundred small functions at most.
  *
+ * The same steps are also written out once in a generic form that reads the facts from the record's row
+ * as it runs (genericPricingSource). Every decoded record starts with it and changes to its row's own
+ * function after M7Model.specialiseAfter retires: code that runs a few times (boot, HAL initialisation)
+ * is priced without generating and compiling a function per record. One writer (`writePricing`) emits
+ * both forms, and test/m7-pricing-tiers.test.ts checks they agree on random programs.
+ *
  * The functions read and write the model's state by field name: `PRICING_FIELDS` lists every field they
  * touch, and test/m7-pricing.test.ts checks a model has each one.
  */
@@ -25,8 +31,8 @@ export type PriceFn = (m: M7Model, pc: number, info: TimingInfo, outcome: number
 export const PRICING_FIELDS = [
   'accounts', 't', 'memory', 'pendingKind', 'accCount', 'accAddress', 'slotOpen', 'pairOk',
   'lastPairRow', 'regReady', 'regTime', 'regCls', 'coreLatency', 'fpReadyAt', 'fpBusyUntil', 'macAt',
-  'lockUntil', 'flagsTime', 'lastLoadBank', 'codeRegion',
-  'idle', 'resolveBranch', 'dynamicPairOk', 'accessMemory', 'extraCycles', 'noteBranch', 'flushCodeRegion',
+  'lockUntil', 'flagsTime', 'lastLoadBank', 'codeRegion', 'rows', 'specialiseAfter',
+  'idle', 'resolveBranch', 'dynamicPairOk', 'accessMemory', 'extraCycles', 'noteBranch', 'flushCodeRegion', 'specialise',
 ] as const;
 
 const compiled = new Map<string, PriceFn>();
@@ -54,14 +60,133 @@ function bits(mask: number): number[] {
   return out;
 }
 
+/** The fields of a TimingRow the pricing reads (all but the `retired` count). */
+type RowField = Exclude<keyof TimingRow, 'retired'>;
+
+/**
+ * How the pricing steps are written out: with one row's facts as literals (the row's own function), or
+ * reading them from `row` at run time (the generic function every record starts with).
+ */
+interface Writer {
+  emit(line: string): void;
+  /** A row fact: its value, or `row.<field>`. */
+  fact(field: RowField): string;
+  /** Emits `code` when the row has `flag`: as it is, or left out, or under a test of `f` (the row's flags). */
+  when(flag: number, code: string): void;
+  /** Emits `yes` when the row has `flag`, else `no` (or both under a test of `f`). */
+  choose(flag: number, yes: string, no: string): void;
+  /** Emits `line(r)` for each set bit r of a mask field: unrolled, or as a loop over `row.<field>`. */
+  each(field: RowField, line: (r: string) => string): void;
+  /** True when the mask field has no bit set (known only for a specialised row). */
+  none(field: RowField): boolean;
+  /** Emits `open`, what `body` emits, and `}`: nothing at all when `body` emits nothing. */
+  block(open: string, body: () => void): void;
+}
+
+/** The lines and indentation a writer emits into, and its `block`. */
+function lineSink(): { lines: string[]; emit(line: string): void; block(open: string, body: () => void): void } {
+  const lines: string[] = [];
+  let indent = '';
+  const emit = (line: string): void => {
+    lines.push(indent + line);
+  };
+  const block = (open: string, body: () => void): void => {
+    const at = lines.length;
+    emit(open);
+    indent += '  ';
+    body();
+    indent = indent.slice(2);
+    if (lines.length === at + 1) lines.length = at;
+    else emit('}');
+  };
+  return { lines, emit, block };
+}
+
+function specialisedWriter(row: TimingRow): Writer & { lines: string[] } {
+  const sink = lineSink();
+  const has = (flag: number): boolean => (row.flags & flag) !== 0;
+  return {
+    ...sink,
+    fact: (field) => String(row[field]),
+    when: (flag, code) => {
+      if (has(flag)) sink.emit(code);
+    },
+    choose: (flag, yes, no) => sink.emit(has(flag) ? yes : no),
+    each: (field, line) => {
+      for (const r of bits(row[field])) sink.emit(line(String(r)));
+    },
+    none: (field) => row[field] === 0,
+  };
+}
+
+function genericWriter(): Writer & { lines: string[] } {
+  const sink = lineSink();
+  let loops = 0;
+  return {
+    ...sink,
+    fact: (field) => `row.${field}`,
+    when: (flag, code) => sink.block(`if ((f & ${flag}) !== 0) {`, () => sink.emit(code)),
+    choose: (flag, yes, no) => {
+      sink.emit(`if ((f & ${flag}) !== 0) ${yes}`);
+      sink.emit(`else ${no}`);
+    },
+    each: (field, line) => {
+      const b = `b${loops++}`;
+      sink.block(`for (let ${b} = row.${field}; ${b} !== 0; ${b} &= ${b} - 1) {`, () => {
+        sink.emit(`const r = 31 - Math.clz32(${b} & -${b});`);
+        sink.emit(line('r'));
+      });
+    },
+    none: () => false,
+  };
+}
+
 /** The body of the pricing function of `row`, parameters (m, pc, info, outcome). */
 export function pricingSource(row: TimingRow): string {
-  const f = row.flags;
-  const has = (flag: number): boolean => (f & flag) !== 0;
-  const L: string[] = [];
-  const emit = (line: string): void => {
-    L.push(line);
-  };
+  const w = specialisedWriter(row);
+  writePricing(w);
+  return w.lines.join('\n');
+}
+
+/**
+ * The body of the generic pricing function, parameters (m, pc, info, outcome): the same steps as
+ * pricingSource, reading the facts of the record's row (`m.rows[info.timingId]`) as it runs. A record is
+ * priced by it until it has retired `m.specialiseAfter` times, then by its row's own function.
+ */
+export function genericPricingSource(): string {
+  const w = genericWriter();
+  w.emit('const row = m.rows[info.timingId], f = row.flags;');
+  writePricing(w);
+  // Counted last, after every state change of this retire: the row's own function takes over from the next.
+  const result = w.lines.pop() as string;
+  w.emit('if (++row.retired >= m.specialiseAfter) m.specialise(info, row);');
+  w.lines.push(result);
+  return w.lines.join('\n');
+}
+
+let generic: PriceFn | null = null;
+
+/** The generic pricing function (see genericPricingSource), compiled once. */
+export function genericPricingFunction(): PriceFn {
+  generic ??= new Function('m', 'pc', 'info', 'outcome', genericPricingSource()) as PriceFn;
+  return generic;
+}
+
+/** `a + b`, folded to one number when both are numbers (a specialised row's facts). */
+function plus(a: string, b: string | number): string {
+  const x = Number(a);
+  const y = Number(b);
+  return a.trim() !== '' && Number.isInteger(x) && Number.isInteger(y) ? String(x + y) : `${a} + ${b}`;
+}
+
+/** The index of S register `s`, read kind `k` in m7-model.ts fpReadyAt (s * 4 + k), folded when it can be. */
+function fpSlot(s: string, k: string | number): string {
+  return Number.isInteger(Number(s)) ? plus(String(Number(s) * 4), k) : plus(`(${s} << 2)`, k);
+}
+
+/** The steps of the pricing (the order documented at the top of m7-model.ts), through `w`. */
+function writePricing(w: Writer): void {
+  const { fact, when, choose, each, none, emit, block } = w;
 
   // Cycles the clock moved without the model are not looked for here: the exception model reports its
   // skips (M7Model.clockSkipped), and retire() looks before it calls this function.
@@ -75,13 +200,13 @@ export function pricingSource(row: TimingRow): string {
   // 2. Could it dual-issue with the previous instruction?
   emit('const nAccesses = m.accCount;');
   emit('const firstAddress = nAccesses > 0 ? m.accAddress[0] : -1;');
-  emit(`let pairable = m.slotOpen === 1 && m.pairOk[m.lastPairRow + ${row.cls}] === 1;`);
-  if (has(RecFlag.PairCheck)) emit(`if (pairable) pairable = m.dynamicPairOk(${f}, firstAddress, t0, info);`);
+  emit(`let pairable = m.slotOpen === 1 && m.pairOk[m.lastPairRow + ${fact('cls')}] === 1;`);
+  when(RecFlag.PairCheck, `if (pairable) pairable = m.dynamicPairOk(${fact('flags')}, firstAddress, t0, info);`);
 
   // 3. Constraints other than the pair slot. Fetch: only a new 64-bit granule (or a fill in flight)
   // needs the memory system; a granule of the line the last lookup hit is a counted hit without a call.
   emit('let fetchReady = t0;');
-  emit(`const granule = ((pc + ${row.size - 1}) >>> 3) | 0;`);
+  emit(`const granule = ((pc + ${plus(fact('size'), -1)}) >>> 3) | 0;`);
   emit('if (granule !== mem.lastFetchGranule || t0 < mem.fillEnd) {');
   emit('  const line = ((granule << 3) >>> 0) >>> mem.lineShift;');
   emit(`  const i = line & ${FETCH_MEMO_MASK};`);
@@ -90,36 +215,41 @@ export function pricingSource(row: TimingRow): string {
   emit('    const region = mem.fetchMemoRegion[i];');
   emit('    mem.lastFetchRegion = region;');
   emit(`    if (region !== ${Mem.RegionItcm}) a.icacheHits[region]++;`);
-  emit(`  } else fetchReady = t0 + mem.fetch(pc, ${row.size}, t0);`);
+  emit(`  } else fetchReady = t0 + mem.fetch(pc, ${fact('size')}, t0);`);
   emit('}');
 
   // Operands. Ordinary ones: completion + latency to the late ALU, precomputed when written.
   emit(`let depReady = ${Hot.LongAgo};`);
-  const readyAfter = (expr: string): void => emit(`{ const x = ${expr}; if (x > depReady) depReady = x; }`);
-  if (row.readNormal !== 0) {
+  const readyAfter = (expr: string): string => `{ const x = ${expr}; if (x > depReady) depReady = x; }`;
+  if (!none('readNormal')) {
     emit('const rr = m.regReady;');
-    for (const r of bits(row.readNormal)) readyAfter(`rr[${r}]`);
+    each('readNormal', (r) => readyAfter(`rr[${r}]`));
   }
   // Registers read in another stage: completion + the latency from the producer's class to that stage
   // (CORE_LATENCY[stage * classes + producer class]).
-  const staged: [number, number][] = [
-    [row.readA, row.kindA],
-    [row.readB, row.kindB],
-    [row.readC, row.kindC],
+  const staged: [RowField, RowField][] = [
+    ['readA', 'kindA'],
+    ['readB', 'kindB'],
+    ['readC', 'kindC'],
   ];
-  if (staged.some(([mask]) => mask !== 0)) {
+  // The first index of a read stage's row of CORE_LATENCY.
+  const stage = (kind: RowField): string => {
+    const k = fact(kind);
+    return Number.isInteger(Number(k)) ? String(Number(k) * INSN_CLASS_COUNT) : `${k} * ${INSN_CLASS_COUNT}`;
+  };
+  if (staged.some(([mask]) => !none(mask))) {
     emit('const rt = m.regTime, rc = m.regCls, cl = m.coreLatency;');
-    for (const [mask, kind] of staged) for (const r of bits(mask)) readyAfter(`rt[${r}] + cl[${kind * INSN_CLASS_COUNT} + rc[${r}]]`);
+    for (const [mask, kind] of staged) each(mask, (r) => readyAfter(`rt[${r}] + cl[${stage(kind)} + rc[${r}]]`));
   }
   // S registers: per register and read kind (m7-model.ts fpReadyAt), the VFMA/VMLA accumulator apart.
-  if ((row.fpReadAcc | row.fpRead | row.fpWrite) !== 0) emit('const fp = m.fpReadyAt;');
-  for (const s of bits(row.fpReadAcc)) readyAfter(`fp[${(s << 2) + Hot.FpAccumulator}]`);
-  for (const s of bits(row.fpRead)) readyAfter(`fp[${(s << 2) + row.fpKind}]`);
+  if (!none('fpReadAcc') || !none('fpRead') || !none('fpWrite')) emit('const fp = m.fpReadyAt;');
+  each('fpReadAcc', (s) => readyAfter(`fp[${fpSlot(s, Hot.FpAccumulator)}]`));
+  each('fpRead', (s) => readyAfter(`fp[${fpSlot(s, fact('fpKind'))}]`));
 
   // The FP unit, the MAC shadow and the pipeline lock of VDIV/VSQRT.
   emit(`let unitReady = ${Hot.LongAgo};`);
-  if (has(RecFlag.FpArith)) emit('if (m.fpBusyUntil > unitReady) unitReady = m.fpBusyUntil;');
-  if (has(RecFlag.MacBlocked)) emit(`{ const x = m.macAt + ${1 + Hot.MacBlockCycles}; if (x > unitReady) unitReady = x; }`);
+  when(RecFlag.FpArith, 'if (m.fpBusyUntil > unitReady) unitReady = m.fpBusyUntil;');
+  when(RecFlag.MacBlocked, `{ const x = m.macAt + ${1 + Hot.MacBlockCycles}; if (x > unitReady) unitReady = x; }`);
   emit('if (pairable && (fetchReady > t0 || depReady > t0 || unitReady > t0 || redirect > t0)) pairable = false;');
   // VDIV/VSQRT lock everything but the one instruction paired with them (JNK).
   emit('if (!pairable && m.lockUntil > unitReady) unitReady = m.lockUntil;');
@@ -139,44 +269,38 @@ export function pricingSource(row: TimingRow): string {
 
   // 4. Memory accesses, in program order from the issue cycle; 5. extra beats of multi-cycle instructions.
   emit('let end = nAccesses === 0 ? issue : m.accessMemory(issue, nAccesses);');
-  if (has(RecFlag.ExtraBeats)) emit(`end += m.extraCycles(${f}, ${row.cls}, info, firstAddress);`);
+  when(RecFlag.ExtraBeats, `end += m.extraCycles(${fact('flags')}, ${fact('cls')}, info, firstAddress);`);
 
-  // 6. Results (only when the instruction executed) and unit state.
-  const writes = bits(row.write);
-  const baseWrites = bits(row.baseWrite);
-  const fpWrites = bits(row.fpWrite);
-  if (writes.length + baseWrites.length + fpWrites.length > 0 || has(RecFlag.SetsFlags)) {
-    emit(`if ((outcome & ${Hot.Executed}) !== 0) {`);
-    if (writes.length + baseWrites.length > 0) emit('  const wt = m.regTime, wc = m.regCls, wr = m.regReady;');
-    if (writes.length > 0) {
-      emit(`  const ready = end + ${CORE_LATENCY[row.cls]};`);
-      for (const r of writes) emit(`  wt[${r}] = end; wc[${r}] = ${row.cls}; wr[${r}] = ready;`);
+  // 6. Results (only when the instruction executed) and unit state. A core result reaches an ordinary
+  // consumer CORE_LATENCY[class] cycles after the instruction's end.
+  const latency = (cls: string): string => (Number.isInteger(Number(cls)) ? String(CORE_LATENCY[Number(cls)]) : `m.coreLatency[${cls}]`);
+  block(`if ((outcome & ${Hot.Executed}) !== 0) {`, () => {
+    if (!none('write') || !none('baseWrite')) emit('const wt = m.regTime, wc = m.regCls, wr = m.regReady;');
+    if (!none('write')) {
+      emit(`const ready = end + ${latency(fact('cls'))};`);
+      each('write', (r) => `wt[${r}] = end; wc[${r}] = ${fact('cls')}; wr[${r}] = ready;`);
     }
     // The updated base comes from the AGU at issue, like an ALU result (JNK: post-indexed loads issue
     // back to back).
-    if (baseWrites.length > 0) {
-      emit(`  const baseReady = issue + ${CORE_LATENCY[Hot.ClassAlu]};`);
-      for (const r of baseWrites) emit(`  wt[${r}] = issue; wc[${r}] = ${Hot.ClassAlu}; wr[${r}] = baseReady;`);
+    if (!none('baseWrite')) {
+      emit(`const baseReady = issue + ${CORE_LATENCY[Hot.ClassAlu]};`);
+      each('baseWrite', (r) => `wt[${r}] = issue; wc[${r}] = ${Hot.ClassAlu}; wr[${r}] = baseReady;`);
     }
-    for (const s of fpWrites) {
-      const o = s << 2;
-      emit(`  fp[${o}] = end + ${row.fpLatency0}; fp[${o + 1}] = end + ${row.fpLatency1}; fp[${o + 2}] = end + ${row.fpLatency2};`);
-    }
-    if (has(RecFlag.SetsFlags)) emit('  m.flagsTime = issue;');
-    emit('}');
-  }
-  if (has(RecFlag.Lock)) emit(`m.lockUntil = issue + ${row.lockCycles};`);
-  if (has(RecFlag.FpArith)) emit(`m.fpBusyUntil = issue + ${row.fpBusyCycles};`);
-  if (has(RecFlag.FpMac)) emit('m.macAt = issue;');
+    each('fpWrite', (s) => `fp[${fpSlot(s, 0)}] = end + ${fact('fpLatency0')}; fp[${fpSlot(s, 1)}] = end + ${fact('fpLatency1')}; fp[${fpSlot(s, 2)}] = end + ${fact('fpLatency2')};`);
+    when(RecFlag.SetsFlags, 'm.flagsTime = issue;');
+  });
+  when(RecFlag.Lock, `m.lockUntil = issue + ${fact('lockCycles')};`);
+  when(RecFlag.FpArith, `m.fpBusyUntil = issue + ${fact('fpBusyCycles')};`);
+  when(RecFlag.FpMac, 'm.macAt = issue;');
 
   // 7. Pairing state for the next instruction.
   emit('if (pairable) { a.dualIssued++; m.slotOpen = 0; }');
-  emit(has(RecFlag.SingleIssue) ? 'else m.slotOpen = 0;' : 'else m.slotOpen = end === issue ? 1 : 0;');
-  emit(`m.lastPairRow = ${row.pairRow};`);
-  emit(has(RecFlag.SingleLoad) ? 'm.lastLoadBank = firstAddress >= 0 ? (firstAddress >>> 2) & 1 : -1;' : 'm.lastLoadBank = -1;');
+  choose(RecFlag.SingleIssue, 'm.slotOpen = 0;', 'm.slotOpen = pairable || end !== issue ? 0 : 1;');
+  emit(`m.lastPairRow = ${fact('pairRow')};`);
+  choose(RecFlag.SingleLoad, 'm.lastLoadBank = firstAddress >= 0 ? (firstAddress >>> 2) & 1 : -1;', 'm.lastLoadBank = -1;');
 
-  const noteBranch = `m.noteBranch(pc, ${row.branchKind}, ${f}, outcome, issue, end);`;
-  emit(has(RecFlag.Branch) ? noteBranch : `if ((outcome & ${Hot.BranchTaken}) !== 0) ${noteBranch}`);
+  const noteBranch = `m.noteBranch(pc, ${fact('branchKind')}, ${fact('flags')}, outcome, issue, end);`;
+  choose(RecFlag.Branch, noteBranch, `if ((outcome & ${Hot.BranchTaken}) !== 0) ${noteBranch}`);
 
   // Cycles and instructions per code region are added when the code region changes.
   emit('if (mem.lastFetchRegion !== m.codeRegion) { m.flushCodeRegion(); m.codeRegion = mem.lastFetchRegion; }');
@@ -184,5 +308,4 @@ export function pricingSource(row: TimingRow): string {
   emit('m.t = end;');
   // Whole cycles; `| 0` returns a small integer rather than a boxed double.
   emit('return (end - t0) | 0;');
-  return L.join('\n');
 }

@@ -21,7 +21,7 @@ describe('generated pricing functions', () => {
     const a = decoded(insn(C.Alu, { reads: [9, 10], writes: [11] }));
     const b = decoded(insn(C.Alu, { reads: [9, 10], writes: [11] }));
     const before = pricingFunctionCount();
-    run(new M7Model(), straight([a, b]));
+    run(new M7Model({ specialiseAfter: 0 }), straight([a, b]));
     expect(pricingFunctionCount() - before).toBeLessThanOrEqual(1);
     expect(typeof a.timingHandle).toBe('function');
     expect(a.timingHandle).toBe(b.timingHandle);
@@ -30,7 +30,7 @@ describe('generated pricing functions', () => {
   it("a row's function holds only the steps it needs", () => {
     const alu = decoded(insn(C.Alu, { reads: [1], writes: [2] }));
     const vdiv = decoded(insn(C.FpDiv, { fpReads: [1, 2], fpWrites: [0] }));
-    run(new M7Model(), straight([alu, vdiv]));
+    run(new M7Model({ specialiseAfter: 0 }), straight([alu, vdiv]));
     const aluSource = String(alu.timingHandle);
     const vdivSource = String(vdiv.timingHandle);
     // The ALU op reads r1 and writes r2 and nothing else: no FP state, no unit locks, no extra beats.
