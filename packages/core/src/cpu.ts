@@ -48,6 +48,11 @@ const ABORT: object = Object.freeze({ seedsimAbort: true });
 
 /** Taken backward branches between two looks for an idle loop (Cpu.backwardBranch). */
 const IDLE_CHECK_INTERVAL = 64;
+/**
+ * Other backward branches an armed look lets pass before its own branch comes round again: a loop turn
+ * may take several (GCC often closes a polling loop with one back edge per path through its body).
+ */
+const IDLE_OTHER_BACK_EDGES = 3;
 /** Entries of the table of loops found idle (Cpu.idleLoops), a power of two; mask for its index. */
 const IDLE_LOOP_ENTRIES = 128;
 const IDLE_LOOP_MASK = IDLE_LOOP_ENTRIES - 1;
@@ -113,6 +118,8 @@ export class Cpu {
   // Idle-loop skipping (backwardBranch): the state at the armed branch, one loop turn ago.
   private idleCountdown = IDLE_CHECK_INTERVAL;
   private idleArmedAt = -1;
+  /** Other backward branches taken since the look was armed (IDLE_OTHER_BACK_EDGES). */
+  private idleOtherBackEdges = 0;
   private readonly idleRegs = new Uint32Array(15);
   private idleFlags = 0;
   private idleStores = 0;
@@ -419,6 +426,10 @@ export class Cpu {
    * next SysTick tick, a wait for a flag an interrupt sets. Interrupts are taken at the event's cycle, up to
    * one loop turn earlier than on the core.
    *
+   * The turn is measured from the armed branch back to it: up to IDLE_OTHER_BACK_EDGES other backward
+   * branches may come between (a loop with a back edge per path through its body, like the H7 HAL's
+   * HAL_SPI_Transmit FIFO loop), and the comparison waits for the armed one.
+   *
    * A loop whose skip moved the clock is remembered by its branch PC (idleLoops), and when that branch is
    * taken again the look starts at once: the state after this turn is compared with the state after the
    * next. Firmware enters the same short waits again and again (HAL_SPI_Transmit on SR.TXP, HAL_Delay on
@@ -441,6 +452,10 @@ export class Cpu {
       return;
     }
     const pc = this.curPc;
+    if (this.idleArmedAt !== -1 && this.idleArmedAt !== pc && ++this.idleOtherBackEdges <= IDLE_OTHER_BACK_EDGES) {
+      this.idleCountdown = 1; // another back edge of the same turn: compare when the armed one comes round
+      return;
+    }
     if (this.idleArmedAt === pc && this.sameStateAsArmed(devices)) {
       this.idleArmedAt = -1;
       this.idleCountdown = IDLE_CHECK_INTERVAL;
@@ -458,6 +473,7 @@ export class Cpu {
       return;
     }
     this.idleArmedAt = pc;
+    this.idleOtherBackEdges = 0;
     this.idleCountdown = 1;
     const s = this.state;
     for (let i = 0; i < 15; i++) this.idleRegs[i] = this.r[i];

@@ -247,6 +247,34 @@ wait:
       expect(rig.cpu.instructions).toBeLessThan(2000);
     });
 
+    it('a wait whose turn takes two back edges (the H7 HAL FIFO loop layout) skips to each tick too', () => {
+      // head → slow (forward) → get_tick → back to cont (back edge 1) → head (back edge 2), as GCC lays
+      // out HAL_SPI_Transmit's wait for TXP: each path through the body closes with its own branch back.
+      const rig = programRig(
+        delayProgram(`
+head:
+  nop
+  b slow
+cont:
+  cmp r0, #3
+  bcc head
+  b done
+slow:
+  bl get_tick
+  subs r0, r0, r6
+  b cont
+done:`),
+      );
+      const stop = rig.run(100_000);
+      expect(stop?.kind).toBe('bkpt');
+      expect(rig.log()).toEqual([3]);
+      // Every turn run: about 3000 cycles of 9-instruction turns. Skipped: a few turns after each tick.
+      expect(rig.clock.cycles).toBeGreaterThanOrEqual(3000);
+      expect(rig.clock.cycles).toBeLessThan(3100);
+      expect(rig.model.spinCycles).toBeGreaterThan(2000);
+      expect(rig.cpu.instructions).toBeLessThan(600);
+    });
+
     it('a loop that stores each turn is not idle: it runs every turn', () => {
       expect(runDelay(true).model.spinCycles).toBe(0);
     });
