@@ -32,10 +32,14 @@ ${BOARD_OPTION_HELP}
   --tolerance PCT    allowed growth over the baseline (default 5)
   --save FILE        also write the JSON results to FILE (to use later as a baseline)
   --jobs N           images benchmarked at once, each in a thread of its own (default: one per CPU
-                     core, at most one per image); the results are the same as one at a time. Images
-                     that share an SD card (--sd) run one at a time: each sees what the one before wrote
+                     core, at most one per image and 8 in all); the results are the same as one at a
+                     time. Images that share an SD card (--sd) run one at a time: each sees what the
+                     one before wrote
   -h, --help         this help
 `;
+
+/** At most this many threads unless --jobs asks for more: each holds a board (about 70 MB) and its own compiled code. */
+const MAX_DEFAULT_JOBS = 8;
 
 interface BaselineFile {
   results: { file: string; callback: { cycles: { median: number } } }[];
@@ -80,7 +84,7 @@ export async function runBench(args: string[], out: (t: string) => void, err: (t
   if (!(bootSeconds > 0 && bootSeconds <= 3600)) throw new CliError(`--boot-seconds: expected simulated seconds in (0, 3600], got "${values['boot-seconds']}"`);
   const tolerance = values.tolerance === undefined ? 5 : Number(values.tolerance);
   if (!(tolerance >= 0)) throw new CliError(`--tolerance: expected a percentage ≥ 0, got "${values.tolerance}"`);
-  const jobs = parseIntegerOption('jobs', values.jobs as string | undefined, Math.min(positionals.length, availableParallelism()), 1);
+  const jobs = parseIntegerOption('jobs', values.jobs as string | undefined, Math.min(positionals.length, availableParallelism(), MAX_DEFAULT_JOBS), 1);
   const baseline = values.baseline ? readBaseline(values.baseline as string) : null;
   const board = boardOptions(values);
   const sdOut = sdCardOutput(values, board.sdCard);
