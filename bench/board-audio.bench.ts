@@ -13,7 +13,7 @@
  * the CLI's bundle (packages/cli/bin/bundle.js: one CommonJS file, how `seedsim` runs) and the
  * TypeScript sources as ES modules (how a library user's test imports @seedsim/daisy). V8 runs the
  * bundle faster (docs/measurements.md, "ES modules or one bundle").
- * Run: node --import tsx bench/board-audio.bench.ts
+ * Run: node --import tsx bench/board-audio.bench.ts (SEEDSIM_BENCH_RUNS=N processes per figure, default 3)
  */
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -33,10 +33,21 @@ function measure(build: 'bundle' | 'modules', timing: 'm7' | 'ideal'): Figures {
 }
 
 const BUILD_NAME = { bundle: 'CLI bundle', modules: 'ES modules' } as const;
+/**
+ * Processes per figure: the machine's speed drifts by several percent between runs of the same build
+ * (docs/measurements.md, "The machine's speed"), so each figure is the median of this many, with the range.
+ */
+const RUNS = Number(process.env.SEEDSIM_BENCH_RUNS ?? 3);
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const spread = (xs: number[]): string =>
+  xs.length > 1 ? ` (${Math.min(...xs).toFixed(1)}–${Math.max(...xs).toFixed(1)} over ${xs.length} runs)` : '';
 
 for (const [build, timing] of [['bundle', 'm7'], ['bundle', 'ideal'], ['modules', 'm7']] as const) {
-  const f = measure(build, timing);
+  const runs = Array.from({ length: RUNS }, () => measure(build, timing));
+  const cold = runs.map((f) => f.cold);
+  const steady = runs.map((f) => f.steady);
   const name = `board audio-o2 (timing ${timing}, ${BUILD_NAME[build]})`;
-  console.log(`${name}, first simulated second (JIT warming up): ${f.cold.toFixed(1)} MIPS per CPU-second`);
-  console.log(`${name}, steady state: ${f.steady.toFixed(1)} MIPS per CPU-second (${f.instructions} instructions)`);
+  console.log(`${name}, first simulated second (JIT warming up): ${median(cold).toFixed(1)} MIPS per CPU-second${spread(cold)}`);
+  console.log(`${name}, steady state: ${median(steady).toFixed(1)} MIPS per CPU-second${spread(steady)}`);
 }
