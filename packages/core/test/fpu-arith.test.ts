@@ -238,6 +238,71 @@ describe('fused multiply-add: one rounding', () => {
   }
 });
 
+describe('double fused multiply-add without BigInt (mulAddFast)', () => {
+  /** A double near 1 with `bits` random low mantissa bits, scaled by 2^scale, random sign. */
+  const near = (next: () => number, bits: number, scale: number): number =>
+    (next() & 1 ? -1 : 1) * (1 + (next() % 2 ** Math.min(bits, 30)) * 2 ** -Math.min(bits, 30)) * 2 ** scale;
+
+  it('agrees with the rational reference on 20,000 FMAs built to land on and beside ties, and decides most', () => {
+    const next = rng(0xfa57);
+    let decided = 0;
+    let checked = 0;
+    for (let i = 0; i < 20_000; i++) {
+      // Products of two 27-bit mantissas are exact in 54 bits: one bit past a double, so the addend can
+      // put the sum exactly on a midpoint, or one unit of the product's last bit either side of it.
+      const a = near(next, 27, (next() % 61) - 30);
+      const b = near(next, 27, (next() % 61) - 30);
+      const p = a * b;
+      const pick = next() % 4;
+      let c: number;
+      if (pick === 0) c = -p * (1 + ((next() % 9) - 4) * 2 ** -52); // cancellation
+      else if (pick === 1) c = near(next, 52, Math.floor(Math.log2(Math.abs(p))) - 53 + (next() % 3)); // half-ulp scale
+      else if (pick === 2) c = (next() & 1 ? 1 : -1) * 2 ** (Math.floor(Math.log2(Math.abs(p))) - 53 - (next() % 2)); // exact half ulp
+      else c = near(next, 52, (next() % 121) - 60);
+      const [al, ah] = dparts(dbits(a));
+      const [bl, bh] = dparts(dbits(b));
+      const [cl, ch] = dparts(dbits(c));
+      const v = ratAdd(ratOf(dbits(c), REF_DOUBLE), ratMul(ratOf(dbits(a), REF_DOUBLE), ratOf(dbits(b), REF_DOUBLE)));
+      if (v.num === 0n) continue;
+      checked++;
+      const want = roundRat(v, REF_DOUBLE, 'rn');
+      const e = env(RN);
+      if (d64.mulAddFast(e, cl, ch, al, ah, bl, bh)) {
+        decided++;
+        const what = `fma ${a} * ${b} + ${c}`;
+        expect(dres(), what).toBe(want.bits);
+        expect((e.fpscr & FPSCR_IXC) !== 0, what).toBe(want.inexact);
+      }
+      // And through the entry point, fast or exact.
+      const e2 = env(RN);
+      d64.mulAddBits(e2, cl, ch, al, ah, bl, bh);
+      expect(dres()).toBe(want.bits);
+    }
+    expect(checked).toBeGreaterThan(19_000);
+    // Built to sit at rounding boundaries, still most are decided without BigInt.
+    expect(decided / checked).toBeGreaterThan(0.7);
+  });
+
+  it('leaves a tie, zeros, other rounding modes and extreme exponents to the exact path', () => {
+    // (1 + 2^-27)^2 = 1 + 2^-26 + 2^-54; + 2^-53 - 2^-54... a sum exactly halfway between two doubles:
+    // 1 + 2^-26 + 2^-53 is the midpoint of 1 + 2^-26 and 1 + 2^-26 + 2^-52.
+    const x = dparts(dbits(1 + 2 ** -27));
+    const half = dparts(dbits(2 ** -54));
+    expect(d64.mulAddFast(env(RN), half[0], half[1], x[0], x[1], x[0], x[1])).toBe(false);
+    const one = dparts(dbits(1));
+    const zero = dparts(dbits(0));
+    expect(d64.mulAddFast(env(RN), zero[0], zero[1], one[0], one[1], one[0], one[1])).toBe(false);
+    expect(d64.mulAddFast(env(RZ), one[0], one[1], one[0], one[1], one[0], one[1])).toBe(false);
+    const huge = dparts(dbits(2 ** 600));
+    expect(d64.mulAddFast(env(RN), one[0], one[1], huge[0], huge[1], one[0], one[1])).toBe(false);
+    // The ordinary case is decided: 1 + 1·1 = 2 exactly, no IXC.
+    const e = env(RN);
+    expect(d64.mulAddFast(e, one[0], one[1], one[0], one[1], one[0], one[1])).toBe(true);
+    expect(dres()).toBe(dbits(2));
+    expect(e.fpscr & FPSCR_IXC).toBe(0);
+  });
+});
+
 describe('double precision', () => {
   const next = rng(0xd00d);
   it('add, sub, mul, div, sqrt match native doubles in round-to-nearest, with exact IXC (3000 pairs each)', () => {

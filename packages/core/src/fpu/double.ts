@@ -9,8 +9,9 @@
  * exactly zero result): native double + − × ÷ √ are correctly rounded IEEE operations; inexact is
  * decided exactly with error-free transformations: TwoSum (Knuth) for + and −, Dekker's TwoProduct
  * with Veltkamp splitting for × (and for the checks q·b = a, r·r = a of ÷ and √). The range limits
- * keep the splitting free of overflow and the error terms free of underflow. Everything else,
- * including the fused multiply-add, uses the exact softfloat path.
+ * keep the splitting free of overflow and the error terms free of underflow. The fused multiply-add
+ * takes the fast path when the error terms show the rounding cannot be a tie (mulAddFast). Everything
+ * else uses the exact softfloat path.
  */
 import { FPSCR_IXC, FPSCR_RMODE_MASK, Rounding, type FpEnv } from './fpscr.js';
 import * as sf from './softfloat.js';
@@ -141,10 +142,57 @@ export function sqrtBits(env: FpEnv, aLo: number, aHi: number): void {
   setBig(sf.sqrt(DOUBLE, env, big64(aLo, aHi)));
 }
 
-/** FPMulAdd: addend + op1·op2, one rounding (exact path). */
+/** FPMulAdd: c + a·b, one rounding (VFMA.F64 and family): the fast path when it can decide, else exact. */
 export function mulAddBits(env: FpEnv, cLo: number, cHi: number, aLo: number, aHi: number, bLo: number, bHi: number): void {
+  if (mulAddFast(env, cLo, cHi, aLo, aHi, bLo, bHi)) return;
   setBig(sf.mulAdd(DOUBLE, env, big64(cLo, cHi), big64(aLo, aHi), big64(bLo, bHi)));
 }
+
+/**
+ * The fused multiply-add without BigInt, for rounding nearest-even and non-zero operands in the moderate
+ * range. The exact value c + a·b is written as r + g + f with error-free transformations: the product as
+ * uh + ul (TwoProduct), then TwoSum(uh, c) = s + e, TwoSum(e, ul) = t + f, TwoSum(s, t) = r + g. r is
+ * RN(s + t); it is the correctly rounded fused result when |g| + |f| is below half the gap from r to its
+ * neighbour on the side of the exact value (a quarter ulp toward zero from a power of two). Returns false,
+ * leaving the result to the exact path, for a tie or anything that close, and for results that are zero
+ * or leave the moderate range (no overflow, underflow or subnormal on this path). Sets res64 and IXC.
+ */
+export function mulAddFast(env: FpEnv, cLo: number, cHi: number, aLo: number, aHi: number, bLo: number, bHi: number): boolean {
+  if (!nearest(env) || !isModerate(aHi, aLo) || !isModerate(bHi, bLo) || !isModerate(cHi, cLo)) return false;
+  if (isZero64(aHi, aLo) || isZero64(bHi, bLo) || isZero64(cHi, cLo)) return false;
+  const a = value(aLo, aHi);
+  const b = value(bLo, bHi);
+  const c = value(cLo, cHi);
+  const uh = a * b;
+  const ul = productError(a, b, uh);
+  const s = uh + c;
+  let bb = s - uh;
+  const e = uh - (s - bb) + (c - bb);
+  const t = e + ul;
+  bb = t - e;
+  const f = e - (t - bb) + (ul - bb);
+  const r = s + t;
+  bb = r - s;
+  const g = s - (r - bb) + (t - bb);
+  d64[0] = r;
+  const hi = d64w[1];
+  const lo = d64w[0];
+  const exponent = (hi >>> 20) & 0x7ff;
+  if (exponent < 1023 - 480 || exponent > 1023 + 480) return false; // zero, tiny or huge: exact path
+  // Half the gap to the neighbour on the exact value's side: ulp(r) / 2, or ulp(r) / 4 toward zero
+  // from a power of two (the binade below has half the spacing).
+  const ulp = POW2_52[exponent];
+  const towardZero = (g + f < 0) !== r < 0;
+  const limit = towardZero && (hi & 0xfffff) === 0 && lo === 0 ? ulp / 4 : ulp / 2;
+  if (!(Math.abs(g) + Math.abs(f) < limit)) return false;
+  if (g !== -f) env.fpscr = (env.fpscr | FPSCR_IXC) >>> 0;
+  res64[0] = lo;
+  res64[1] = hi;
+  return true;
+}
+
+/** POW2_52[E] = 2^(E − 1023 − 52): the ulp of a normal double with biased exponent E. */
+const POW2_52 = Float64Array.from({ length: 2047 }, (_, e) => 2 ** (e - 1023 - 52));
 
 export function compare64(env: FpEnv, aLo: number, aHi: number, bLo: number, bHi: number, quietNaNExc: boolean): number {
   if (isFastOperand64(aHi, aLo) && isFastOperand64(bHi, bLo)) {
