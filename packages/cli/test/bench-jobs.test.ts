@@ -25,7 +25,7 @@ describe('seedsim bench --jobs: several images in worker threads', () => {
     const paths = [elf('audio-o2'), elf('bug-sdram-ctor'), elf('audio-sdram')];
     const values = { timing: 'm7' };
     const heard: number[] = [];
-    const outcomes = await benchInWorkers(await freshBundle(), 2, paths, values, settings, () => {}, (i) => heard.push(i));
+    const outcomes = await benchInWorkers(await freshBundle(), 2, paths.map((path) => ({ path })), values, settings, () => {}, (i) => heard.push(i));
     expect(heard).toEqual([0, 1, 2]);
     const inProcess: BenchOutcome[] = paths.map((p) => benchOne(loadElf(new Uint8Array(readFileSync(p)), p), boardOptions(values), settings, () => {}));
     expect(outcomes).toEqual(inProcess);

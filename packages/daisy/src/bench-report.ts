@@ -23,6 +23,8 @@ export interface HotFunction {
 /** What `seedsim bench` measured for one image (also its --json form). */
 export interface BenchResult {
   file: string;
+  /** The what-if placements the image was priced with (BoardOptions.whatIf): "reverb_lines → DTCM". */
+  whatIf?: string;
   appType: string;
   timing: string;
   cpuHz: number;
@@ -48,7 +50,8 @@ const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
 export function formatBench(result: BenchResult, top = 10): string {
   const lines: string[] = [];
-  lines.push(`${result.file}  (${result.appType}, ${(result.cpuHz / 1e6).toFixed(0)} MHz, timing ${result.timing})`);
+  const whatIf = result.whatIf !== undefined ? `, what-if ${result.whatIf}` : '';
+  lines.push(`${result.file}  (${result.appType}, ${(result.cpuHz / 1e6).toFixed(0)} MHz, timing ${result.timing}${whatIf})`);
   const c = result.callback.cycles;
   lines.push(
     `  callback ${result.callback.symbol} (${result.callback.how}), ${c.count} blocks of ${result.blockFrames} frames at ${result.sampleRateHz.toFixed(0)} Hz:`,
@@ -87,7 +90,8 @@ export function formatBench(result: BenchResult, top = 10): string {
 export function formatComparison(results: readonly BenchResult[]): string {
   if (results.length < 2) return '';
   const base = results[0].callback.cycles.median || 1;
-  const width = Math.max(12, ...results.map((r) => r.file.length));
+  const label = (r: BenchResult): string => (r.whatIf !== undefined ? `${r.file} [${r.whatIf}]` : r.file);
+  const width = Math.max(12, ...results.map((r) => label(r).length));
   const lines = [`${'image'.padEnd(width)}  ${'median cycles'.padStart(13)}  ${'ratio'.padStart(6)}  ${'p99'.padStart(10)}  ${'CPU load'.padStart(8)}  largest stall / memory stall by region`];
   for (const r of results) {
     const stalls = Object.entries(r.byCause).filter(([k]) => k !== 'issue' && k !== 'sleep').sort((a, b) => b[1] - a[1]);
@@ -97,7 +101,7 @@ export function formatComparison(results: readonly BenchResult[]): string {
       .sort((a, b) => b[1] - a[1]);
     const why = [stalls[0] && stalls[0][1] >= 1 ? `${stalls[0][0]} ${fmt(stalls[0][1])}` : '-', memory.length ? memory.slice(0, 2).map(([n, v]) => `${n} ${fmt(v)}`).join(', ') : '-'].join(' / ');
     lines.push(
-      `${r.file.padEnd(width)}  ${fmt(r.callback.cycles.median).padStart(13)}  ${(r.callback.cycles.median / base).toFixed(2).padStart(6)}  ${fmt(r.callback.cycles.p99).padStart(10)}  ${pct(r.cpuLoad.median).padStart(8)}  ${why}`,
+      `${label(r).padEnd(width)}  ${fmt(r.callback.cycles.median).padStart(13)}  ${(r.callback.cycles.median / base).toFixed(2).padStart(6)}  ${fmt(r.callback.cycles.p99).padStart(10)}  ${pct(r.cpuLoad.median).padStart(8)}  ${why}`,
     );
   }
   return lines.join('\n') + '\n';

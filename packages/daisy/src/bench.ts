@@ -187,6 +187,7 @@ export function benchImage(image: ElfImage, options: BenchOptions = {}): BenchRe
   const budgetPerBlock = board.cpuHz / blockRateHz;
   return {
     file: image.name,
+    ...(board.whatIf !== null ? { whatIf: board.whatIf.description } : {}),
     appType: board.appType.appType,
     timing: options.timing ?? 'm7',
     cpuHz: board.cpuHz,

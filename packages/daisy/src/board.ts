@@ -34,6 +34,7 @@ import { describeFaultStatus } from './fault-status.js';
 import { LineWriterLog } from './line-writers.js';
 import { Profiler } from './profiler.js';
 import { TimedSerialInput, type TimedBytes } from './serial-input.js';
+import { resolveWhatIf, type ResolvedWhatIf, type WhatIf } from './what-if.js';
 
 /** Daisy Seed hardware revisions, told apart by firmware through PD3/PD4 (libdaisy-facts §8). */
 export type BoardRevision = 'rev4' | 'seed1.1' | 'seed2-dfm';
@@ -92,6 +93,11 @@ export interface BoardOptions {
    * hardware: {@link DaisyBoard.midiLost} counts them.
    */
   midiInput?: readonly TimedBytes[];
+  /**
+   * What-if placements: symbols priced as if they lived in other regions, without rebuilding (what-if.ts).
+   * Timing only (`timing: 'm7'`); the firmware runs as built.
+   */
+  whatIf?: readonly WhatIf[];
 }
 
 export type StopReason = 'budget' | 'fault' | 'lockup' | 'bkpt' | 'sleep-forever' | 'spin-forever' | 'system-reset' | 'rule' | 'stopped';
@@ -135,6 +141,8 @@ function hex(n: number): string {
  */
 export class DaisyBoard {
   readonly appType: AppTypeInfo;
+  /** The what-if placements the timing model applies (BoardOptions.whatIf), null without. */
+  readonly whatIf: ResolvedWhatIf | null = null;
   readonly clock = new Clock();
   readonly state = new CpuState();
   readonly bus: SystemBus;
@@ -191,6 +199,11 @@ export class DaisyBoard {
       clock: this.clock,
     });
     const memory = this.timing instanceof M7Model ? this.timing.memory : null;
+    if (options.whatIf !== undefined && options.whatIf.length > 0) {
+      this.whatIf = resolveWhatIf(image, this.appType, options.whatIf);
+      if (memory) memory.setPlacementOverrides(this.whatIf.overrides);
+      else this.whatIf.warnings.push('what-if: the ideal timing model prices no memory, so a placement changes nothing');
+    }
     this.exceptions = new ExceptionModel(this.state, this.bus, this.clock, {
       cycleModel: this.timing as CycleModel,
       cacheOps: memory,

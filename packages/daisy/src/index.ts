@@ -10,3 +10,4 @@ export * from './stats.js';
 export * from './wav.js';
 export * from './audio-io.js';
 export * from './serial-input.js';
+export * from './what-if.js';

@@ -16,7 +16,6 @@ import { daisyBusConfig, type BusTimingConfig } from './bus-config.js';
 import type { AttributeSource } from './memory-attributes.js';
 import { defaultMemoryParams, type MemoryParams } from './memory-params.js';
 import { MemorySystem, type RuleSink } from './memory-system.js';
-import { regionOfAddress } from './regions.js';
 import { annotateTimingInfo } from './insn-annotate.js';
 import { genericPricingFunction, pricingFunction, type PriceFn } from './m7-pricing.js';
 import {
@@ -391,7 +390,7 @@ export class M7Model implements CycleModel {
         const stall = mem.load(addr, this.accBytes[i], cur);
         if (stall > 0) {
           byCause[Hot.CauseDataStall] += stall;
-          a.dataStallByRegion[regionOfAddress(addr)] += stall;
+          a.dataStallByRegion[mem.regionOf(addr)] += stall;
           cur += stall;
         }
       }

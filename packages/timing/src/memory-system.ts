@@ -17,6 +17,32 @@ import { REGION_COUNT, Region, regionOfAddress } from './regions.js';
 import { SdramTiming } from './sdram-timing.js';
 import { WriteBuffer } from './write-buffer.js';
 
+/**
+ * A what-if placement: the bytes [start, end) are priced as if they lived in `region` (its latencies,
+ * its default or MPU memory attributes, its line in the reports) while they stay where they are for
+ * everything else. See MemorySystem.setPlacementOverrides.
+ */
+export interface PlacementOverride {
+  start: number;
+  end: number;
+  region: Region;
+}
+
+/** An address in each region whose memory attributes a moved range takes (RM0433 §2.3.2 memory map). */
+const REGION_BASE: Partial<Record<Region, number>> = {
+  [Region.Itcm]: 0x0000_0000,
+  [Region.Dtcm]: 0x2000_0000,
+  [Region.AxiSram]: 0x2400_0000,
+  [Region.D2Sram]: 0x3000_0000,
+  [Region.D3Sram]: 0x3800_0000,
+  [Region.Flash]: 0x0800_0000,
+  [Region.Sdram]: 0xc000_0000,
+  [Region.Qspi]: 0x9000_0000,
+};
+
+/** The regions a range can be moved to (memory, not peripherals). */
+export const PLACEABLE_REGIONS: readonly Region[] = Object.keys(REGION_BASE).map(Number) as Region[];
+
 /** `(rule, address, isWrite, detail)`; the board maps it to SocContext.rule. */
 export type RuleSink = (rule: string, address: number, isWrite: boolean, detail: string) => void;
 
@@ -62,6 +88,8 @@ export class MemorySystem implements CacheOps {
   timeSource: () => number = () => 0;
 
   private attributeSource: AttributeSource = DEFAULT_ATTRIBUTE_SOURCE;
+  /** What-if placements, by start address, ends rounded out to whole lines (setPlacementOverrides). */
+  private overrides: PlacementOverride[] = [];
   private readonly memoKey = new Int32Array(ATTR_MEMO_SIZE).fill(-1);
   private readonly memoAttr = new Int32Array(ATTR_MEMO_SIZE);
 
@@ -184,6 +212,37 @@ export class MemorySystem implements CacheOps {
     this.attributesChanged();
   }
 
+  /**
+   * Prices the given ranges as if they lived in other regions (a what-if placement, no rebuild). Each range
+   * is widened to whole cache lines, the granule of the caches and of the attribute memo; the addresses
+   * stay the real ones, so cache sets, SDRAM banks and rows follow the firmware as linked.
+   */
+  setPlacementOverrides(overrides: readonly PlacementOverride[]): void {
+    const line = 1 << this.lineShift;
+    for (const o of overrides) {
+      if (!PLACEABLE_REGIONS.includes(o.region)) throw new Error(`placement override: region ${o.region} is not a memory region`);
+      if (!(o.end > o.start)) throw new Error(`placement override: empty range 0x${(o.start >>> 0).toString(16)}`);
+    }
+    this.overrides = overrides
+      .map((o) => ({ start: Math.floor(o.start / line) * line, end: Math.ceil(o.end / line) * line, region: o.region }))
+      .sort((a, b) => a.start - b.start);
+    this.attributesChanged();
+  }
+
+  /** The region an access at `address` is priced in: a what-if placement's, else the address's own. */
+  regionOf(address: number): number {
+    if (this.overrides.length !== 0) {
+      const o = this.overrideAt(address >>> 0);
+      if (o !== null) return o.region;
+    }
+    return regionOfAddress(address);
+  }
+
+  private overrideAt(address: number): PlacementOverride | null {
+    for (const o of this.overrides) if (address >= o.start && address < o.end) return o;
+    return null;
+  }
+
   attributesChanged(): void {
     this.memoKey.fill(-1);
     this.forgetFetchLines();
@@ -201,7 +260,8 @@ export class MemorySystem implements CacheOps {
     const key = (address >>> 5) | 0;
     const i = key & (ATTR_MEMO_SIZE - 1);
     if (this.memoKey[i] === key) return this.memoAttr[i];
-    const attr = this.attributeSource.attributes(address >>> 0, false);
+    const moved = this.overrides.length !== 0 ? this.overrideAt(address >>> 0) : null;
+    const attr = this.attributeSource.attributes(moved !== null ? (REGION_BASE[moved.region] as number) : address >>> 0, false);
     this.memoKey[i] = key;
     this.memoAttr[i] = attr;
     return attr;
@@ -241,7 +301,7 @@ export class MemorySystem implements CacheOps {
 
   /** A fetch from a new line: region, attributes and the I-cache lookup. */
   private fetchLookup(pc: number, addr: number, line: number, now: number): number {
-    const region: number = regionOfAddress(pc);
+    const region: number = this.regionOf(pc);
     this.lastFetchRegion = region;
     // Region bounds are multiples of the line size, so the region of a line is the region of `pc`; an
     // instruction whose last granule is on the next line is looked up every time.
@@ -281,7 +341,7 @@ export class MemorySystem implements CacheOps {
       if (this.dcache.state[this.hitSlot] & Mem.LineStale) this.reportStale(this.hitSlot, address);
       return stall + this.streamWait(address, now, this.hitRegion);
     }
-    const region: number = regionOfAddress(address);
+    const region: number = this.regionOf(address);
     if (region === Mem.RegionDtcm || region === Mem.RegionItcm) return stall;
     const a = this.accounts;
     if (region === Mem.RegionPpb) {
@@ -327,7 +387,7 @@ export class MemorySystem implements CacheOps {
       }
       return this.storeBuffer.push(now, Math.max(retire, this.uncachedWriteCost(address, bytes, this.hitRegion, now)));
     }
-    const region: number = regionOfAddress(address);
+    const region: number = this.regionOf(address);
     if (region === Mem.RegionDtcm || region === Mem.RegionItcm) return this.storeBuffer.push(now, retire);
     const a = this.accounts;
     const attr = this.attributes(address);
@@ -562,7 +622,7 @@ export class MemorySystem implements CacheOps {
   }
 
   private writeBackLine(address: number, now: number): void {
-    const region: number = regionOfAddress(address);
+    const region: number = this.regionOf(address);
     this.accounts.writebacks[region]++;
     let cost = this.lineWriteback[region];
     if (region === Mem.RegionSdram && this.sdram.configured) cost = this.sdram.write(address, 1 << this.lineShift, now);

@@ -78,6 +78,49 @@ describe('load pairing and latency', () => {
   });
 });
 
+describe('what-if placements (MemorySystem.setPlacementOverrides)', () => {
+  const ld = (addr: number, t: number): Step => ({ pc: 0x100 + 4 * t, info: insn(C.Load, { reads: [8], writes: [0], earlyMask: 1 << 8 }), accesses: [[addr, 4, false]] });
+
+  it('a D2 SRAM range priced as DTCM costs nothing and is reported under DTCM; the rest of D2 keeps its 14 cycles', () => {
+    const m = new M7Model();
+    m.memory.setEnabled(true, false);
+    m.memory.setPlacementOverrides([{ start: 0x3000_0000, end: 0x3000_0010, region: Region.Dtcm }]);
+    const c = run(m, [ld(0x3000_0000, 0), ld(0x3000_001c, 1), ld(0x3000_0020, 2)]);
+    // The range is widened to its whole 32-byte line: 0x3000_001c is in it, 0x3000_0020 is not. Two
+    // DTCM loads from different banks dual-issue (JNK): 1 cycle for both.
+    expect(c.slice(0, 2)).toEqual([1, 0]);
+    expect(c[2]).toBe(1 + 14); // the AHB bridge path, as in the test above
+    expect(m.accounts.dataStallByRegion[Region.D2Sram]).toBe(14);
+    expect(m.memory.regionOf(0x3000_0004)).toBe(Region.Dtcm);
+    expect(m.memory.regionOf(0x3000_0040)).toBe(Region.D2Sram);
+  });
+
+  it("a range priced as SDRAM takes SDRAM's attributes and line fills (64 cycles to an idle bank, as above)", () => {
+    const model = (): M7Model => {
+      const m = new M7Model();
+      m.setAttributeSource({ attributes: (a) => (a >>> 0 >= 0xc000_0000 && a >>> 0 < 0xc400_0000 ? attributesFromTexCbS(0, 1, 1, 0) : defaultAttributes(a)) });
+      m.memory.setEnabled(true, true);
+      return m;
+    };
+    // AXI SRAM moved to SDRAM: cached through the SDRAM's MPU attributes, missing into an idle bank, the
+    // second load waiting for its word of the line in flight: as the same loads at an SDRAM address.
+    const moved = model();
+    moved.memory.setPlacementOverrides([{ start: 0x2400_0000, end: 0x2400_1000, region: Region.Sdram }]);
+    const c = run(moved, [ld(0x2400_0000, 0), ld(0x2400_0004, 1)]);
+    const real = model();
+    expect(c).toEqual(run(real, [ld(0xc000_0000, 0), ld(0xc000_0004, 1)]));
+    expect(c[0]).toBe(1 + 64);
+    expect(moved.snapshot().byRegion).toEqual(real.snapshot().byRegion);
+    expect(moved.accounts.dcacheMisses[Region.Sdram]).toBe(1);
+  });
+
+  it('rejects a region that is not memory and an empty range', () => {
+    const m = new M7Model();
+    expect(() => m.memory.setPlacementOverrides([{ start: 0, end: 32, region: Region.Peripheral }])).toThrow(/not a memory region/);
+    expect(() => m.memory.setPlacementOverrides([{ start: 64, end: 64, region: Region.Dtcm }])).toThrow(/empty range/);
+  });
+});
+
 describe('exceptions and sleep', () => {
   it('entry with an FP frame adds the lazy-stacking save; return; tail chain', () => {
     const m = new M7Model();

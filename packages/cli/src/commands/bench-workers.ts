@@ -11,6 +11,7 @@
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { readElf } from '../files.js';
 import { boardOptions } from '../board-options.js';
+import type { WhatIf } from '@seedsim/daisy';
 import { benchOne, type BenchOutcome, type BenchSettings } from './bench-one.js';
 
 /** What the main thread starts a worker with: the command's parsed options. */
@@ -20,8 +21,14 @@ interface BenchWorkerData {
   settings: BenchSettings;
 }
 
-/** What the main thread sends a worker: the next image to benchmark, or null when there is none. */
-type BenchJob = { index: number; path: string } | null;
+/** What the main thread sends a worker: the next image to benchmark (and its what-if moves), or null when there is none. */
+type BenchJob = { index: number; path: string; whatIf?: WhatIf[] } | null;
+
+/** One image to benchmark in a worker. */
+export interface WorkerRun {
+  path: string;
+  whatIf?: WhatIf[];
+}
 
 /** What a worker tells the main thread: boot progress lines, then the job's outcome or the error that stopped it. */
 type WorkerMessage = { index: number; progress: string } | { index: number; outcome: BenchOutcome } | { index: number; error: string };
@@ -33,21 +40,22 @@ export function bundleFile(): string | null {
 }
 
 /**
- * Benchmarks `paths` in up to `jobs` worker threads started from `bundle`. A worker takes the next image
+ * Benchmarks `runs` in up to `jobs` worker threads started from `bundle`. A worker takes the next image
  * when it has finished one, so its compiled code serves every image it gets (a fresh thread compiles the
- * emulator anew, about the time of a second image). Returns the outcomes in the order of `paths`;
+ * emulator anew, about the time of a second image). Returns the outcomes in the order of `runs`;
  * `onOutcome` hears each as soon as it and every earlier one are known, so output appears in the command
  * line's order while later images still run. Progress lines pass on at once.
  */
 export async function benchInWorkers(
   bundle: string,
   jobs: number,
-  paths: string[],
+  runs: readonly WorkerRun[],
   values: Record<string, unknown>,
   settings: BenchSettings,
   onProgress: (index: number, line: string) => void,
   onOutcome: (index: number, outcome: BenchOutcome) => void,
 ): Promise<BenchOutcome[]> {
+  const paths = runs.map((r) => r.path);
   const outcomes: (BenchOutcome | undefined)[] = new Array(paths.length).fill(undefined);
   let reported = 0;
   let next = 0;
@@ -57,7 +65,11 @@ export async function benchInWorkers(
       reported++;
     }
   };
-  const nextJob = (): BenchJob => (next < paths.length ? { index: next, path: paths[next++] } : null);
+  const nextJob = (): BenchJob => {
+    if (next >= runs.length) return null;
+    const index = next++;
+    return { index, path: runs[index].path, whatIf: runs[index].whatIf };
+  };
   const lane = (): Promise<void> =>
     new Promise((resolve, reject) => {
       const data: BenchWorkerData = { seedsimBench: 1, values, settings };
@@ -107,7 +119,7 @@ export function serveBenchWorker(): void {
     const { index } = job;
     try {
       const progress = (line: string): void => port.postMessage({ index, progress: line } satisfies WorkerMessage);
-      const outcome = benchOne(readElf(job.path), boardOptions(data.values), data.settings, progress);
+      const outcome = benchOne(readElf(job.path), { ...boardOptions(data.values), whatIf: job.whatIf }, data.settings, progress);
       port.postMessage({ index, outcome } satisfies WorkerMessage);
     } catch (error) {
       const e = error as Error;

@@ -2,7 +2,19 @@ import { midiLostWarning } from '../midi-input.js';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename } from 'node:path';
-import { formatBench, formatComparison, formatRuleEvent, type BenchResult } from '@seedsim/daisy';
+import {
+  APP_TYPES,
+  WhatIfError,
+  WHAT_IF_REGIONS,
+  detectAppType,
+  formatBench,
+  formatComparison,
+  formatRuleEvent,
+  parseWhatIf,
+  resolveWhatIf,
+  type BenchResult,
+  type WhatIf,
+} from '@seedsim/daisy';
 import type { ElfImage } from '@seedsim/elf';
 import { readElf } from '../files.js';
 import { parseCommandArgs, parseIntegerOption } from '../options.js';
@@ -31,6 +43,12 @@ ${BOARD_OPTION_HELP}
                      cycles grew by more than --tolerance percent
   --tolerance PCT    allowed growth over the baseline (default 5)
   --save FILE        also write the JSON results to FILE (to use later as a baseline)
+  --what-if SYMBOL=REGION[,SYMBOL=REGION…]
+                     also price each image as if the linker had put these functions or objects in
+                     another region (${WHAT_IF_REGIONS}), without rebuilding: the image runs as
+                     built, its accesses to them cost what the region costs; both figures are shown
+                     side by side. Repeatable. The symbols keep their addresses (cache sets, SDRAM
+                     rows), and a warning says when a move would not fit the region's free space
   --jobs N           images benchmarked at once, each in a thread of its own (default: one per CPU
                      core, at most one per image and 8 in all); the results are the same as one at a
                      time. Images that share an SD card (--sd) run one at a time: each sees what the
@@ -72,6 +90,7 @@ export async function runBench(args: string[], out: (t: string) => void, err: (t
     tolerance: { type: 'string' },
     save: { type: 'string' },
     jobs: { type: 'string' },
+    'what-if': { type: 'string', multiple: true },
   });
   if (values.help) {
     out(BENCH_HELP);
@@ -88,26 +107,60 @@ export async function runBench(args: string[], out: (t: string) => void, err: (t
   const baseline = values.baseline ? readBaseline(values.baseline as string) : null;
   const board = boardOptions(values);
   const sdOut = sdCardOutput(values, board.sdCard);
+  const moves = whatIfMoves(values['what-if'] as string[] | undefined);
   // Every image is read and checked before any runs: a bad file is a usage error, not a late failure.
   const images = positionals.map((p) => readElf(p));
+  for (const image of images) if (moves) checkWhatIf(image, board.boot, moves, err);
   const settings: BenchSettings = { blocks, top, bootSeconds, callback: values.callback as string | undefined };
   const report = new BenchReport(values, top, out, err);
+  // Each image as built and, with --what-if, priced with the moves: side by side.
+  const runs: BenchRun[] = images.flatMap((image, i) => [{ image, path: positionals[i] }, ...(moves ? [{ image, path: positionals[i], whatIf: moves }] : [])]);
 
   // Worker threads need the CLI's bundle to start, and images that share an SD card (--sd: each boots
   // with the card as the one before left it) run one after another.
   const bundle = bundleFile();
-  if (jobs > 1 && images.length > 1 && bundle !== null && board.sdCard === undefined) {
-    await benchInWorkers(bundle, jobs, positionals, values, settings, (i, line) => err(`${images[i].name}: ${line}\n`), (i, outcome) => report.add(images[i], outcome));
+  if (jobs > 1 && runs.length > 1 && bundle !== null && board.sdCard === undefined) {
+    const jobsList = runs.map((r) => ({ path: r.path, whatIf: r.whatIf }));
+    await benchInWorkers(bundle, jobs, jobsList, values, settings, (i, line) => err(`${runs[i].image.name}: ${line}\n`), (i, outcome) => report.add(runs[i].image, outcome));
     return report.finish(baseline, tolerance);
   }
   // Each image boots with the card freshly powered; the writes of one are there for the next, and
   // --sd-out saves them all however the bench ends.
   return savingCard(sdOut, err, () => {
-    for (const image of images) {
-      report.add(image, benchOne(image, board, settings, (line) => err(`${image.name}: ${line}\n`), sdOut?.newCard()));
+    for (const { image, whatIf } of runs) {
+      report.add(image, benchOne(image, { ...board, whatIf }, settings, (line) => err(`${image.name}: ${line}\n`), sdOut?.newCard()));
     }
     return report.finish(baseline, tolerance);
   });
+}
+
+/** One bench of one image: as built, or with what-if placements. */
+interface BenchRun {
+  image: ElfImage;
+  path: string;
+  whatIf?: WhatIf[];
+}
+
+/** The --what-if moves, all options together; undefined without. */
+function whatIfMoves(specs: string[] | undefined): WhatIf[] | undefined {
+  if (specs === undefined || specs.length === 0) return undefined;
+  try {
+    return specs.flatMap((spec) => parseWhatIf(spec));
+  } catch (error) {
+    if (error instanceof WhatIfError) throw new CliError(`--what-if: ${error.message}`);
+    throw error;
+  }
+}
+
+/** Resolves the moves against one image before anything runs: unknown names are usage errors, misfits warnings. */
+function checkWhatIf(image: ElfImage, boot: keyof typeof APP_TYPES | undefined, moves: WhatIf[], err: (t: string) => void): void {
+  try {
+    const resolved = resolveWhatIf(image, boot ? APP_TYPES[boot] : detectAppType(image), moves);
+    for (const warning of resolved.warnings) err(`${image.name}: ${warning}\n`);
+  } catch (error) {
+    if (error instanceof WhatIfError) throw new CliError(`--what-if: ${error.message}`);
+    throw error;
+  }
 }
 
 /** Prints each image's outcome as it comes, then the side-by-side table, the JSON and the baseline gate. */
@@ -146,7 +199,8 @@ class BenchReport {
     if (values.save) writeFileSync(values.save as string, json);
 
     if (baseline) {
-      for (const r of results) {
+      // What-if rows are hypothetical: only the images as built are gated.
+      for (const r of results.filter((x) => x.whatIf === undefined)) {
         const base = baseline.get(basename(r.file));
         if (base === undefined) {
           err(`baseline: no entry for ${basename(r.file)}; not gated\n`);
