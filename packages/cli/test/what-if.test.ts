@@ -5,9 +5,12 @@
  * must predict the callback cycles measured on the other.
  */
 import { describe, expect, it } from 'vitest';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runCli } from './helpers.js';
+import { linkerNamesOf } from '../src/demangle.js';
 
 const build = fileURLToPath(new URL('../../../firmware-fixtures/build/', import.meta.url));
 const elf = (name: string) => join(build, `${name}.elf`);
@@ -51,6 +54,16 @@ describe('seedsim bench --what-if', () => {
     expect(stderr).toMatch(/288000 bytes moved to DTCM would not fit DTCMRAM/);
   });
 
+  it('a saved bench with what-if rows gates only the image as built', async () => {
+    // The what-if row of audio-sdram (reverb_lines in AXI SRAM) is 26% faster than the image: taken as
+    // the baseline, the image as built would be a regression.
+    const save = join(mkdtempSync(join(tmpdir(), 'seedsim-what-if-')), 'base.json');
+    expect((await runCli('bench', '--blocks', '8', elf('audio-sdram'), '--what-if', 'reverb_lines=SRAM', '--save', save)).code).toBe(0);
+    const gated = await runCli('bench', '--blocks', '8', elf('audio-sdram'), '--baseline', save, '--tolerance', '1');
+    expect(gated.code, gated.stderr).toBe(0);
+    expect(gated.stderr).toMatch(/baseline: audio-sdram\.elf median \d+ cycles vs \d+ \(\+0\.00%/);
+  });
+
   it('unknown symbols and regions are usage errors (exit 2)', async () => {
     const badSymbol = await runCli('bench', elf('audio-o2'), '--what-if', 'no_such_buffer=DTCM');
     expect(badSymbol.code).toBe(2);
@@ -59,5 +72,21 @@ describe('seedsim bench --what-if', () => {
     expect(badRegion.code).toBe(2);
     expect(badRegion.stderr).toContain('unknown region "L2"');
     expect((await runCli('bench', elf('audio-o2'), '--what-if', 'reverb_lines')).code).toBe(2);
+  });
+});
+
+describe('what-if names a C++ function as people write it', () => {
+  // Linker names from a libDaisy app (field chorus) and an overload pair; c++filt (binutils) demangles them.
+  const names = ['_ZN7daisysp6Chorus7ProcessEf', '_Z3fooi', '_Z3foof', 'AudioCallback'];
+
+  it('by its full name or without its parameter list', () => {
+    expect(linkerNamesOf(names, 'daisysp::Chorus::Process(float)')).toEqual(['_ZN7daisysp6Chorus7ProcessEf']);
+    expect(linkerNamesOf(names, 'daisysp::Chorus::Process')).toEqual(['_ZN7daisysp6Chorus7ProcessEf']);
+  });
+
+  it('overloads share the name without parameters, and one is picked by its list', () => {
+    expect(linkerNamesOf(names, 'foo')).toEqual(['_Z3fooi', '_Z3foof']);
+    expect(linkerNamesOf(names, 'foo(float)')).toEqual(['_Z3foof']);
+    expect(linkerNamesOf(names, 'bar')).toEqual([]);
   });
 });

@@ -16,6 +16,7 @@ import {
   type WhatIf,
 } from '@seedsim/daisy';
 import type { ElfImage } from '@seedsim/elf';
+import { demangleNames, linkerNamesOf } from '../demangle.js';
 import { readElf } from '../files.js';
 import { parseCommandArgs, parseIntegerOption } from '../options.js';
 import { BOARD_OPTION_HELP, BOARD_OPTION_SPEC, boardOptions } from '../board-options.js';
@@ -60,7 +61,7 @@ ${BOARD_OPTION_HELP}
 const MAX_DEFAULT_JOBS = 8;
 
 interface BaselineFile {
-  results: { file: string; callback: { cycles: { median: number } } }[];
+  results: { file: string; whatIf?: string; callback: { cycles: { median: number } } }[];
 }
 
 function readBaseline(path: string): Map<string, number> {
@@ -73,6 +74,8 @@ function readBaseline(path: string): Map<string, number> {
   if (!parsed || !Array.isArray(parsed.results)) throw new CliError(`--baseline ${path}: no "results" list: write it with 'seedsim bench --json' or --save`);
   const medians = new Map<string, number>();
   for (const r of parsed.results) {
+    // What-if rows (bench --what-if) are hypothetical: only images as built are baselines.
+    if (r?.whatIf !== undefined) continue;
     if (typeof r?.file === 'string' && typeof r.callback?.cycles?.median === 'number') medians.set(basename(r.file), r.callback.cycles.median);
   }
   return medians;
@@ -110,11 +113,13 @@ export async function runBench(args: string[], out: (t: string) => void, err: (t
   const moves = whatIfMoves(values['what-if'] as string[] | undefined);
   // Every image is read and checked before any runs: a bad file is a usage error, not a late failure.
   const images = positionals.map((p) => readElf(p));
-  for (const image of images) if (moves) checkWhatIf(image, board.boot, moves, err);
   const settings: BenchSettings = { blocks, top, bootSeconds, callback: values.callback as string | undefined };
   const report = new BenchReport(values, top, out, err);
   // Each image as built and, with --what-if, priced with the moves: side by side.
-  const runs: BenchRun[] = images.flatMap((image, i) => [{ image, path: positionals[i] }, ...(moves ? [{ image, path: positionals[i], whatIf: moves }] : [])]);
+  const runs: BenchRun[] = images.flatMap((image, i) => {
+    const asBuilt = { image, path: positionals[i] };
+    return moves ? [asBuilt, { ...asBuilt, whatIf: checkWhatIf(image, board.boot, moves, err) }] : [asBuilt];
+  });
 
   // Worker threads need the CLI's bundle to start, and images that share an SD card (--sd: each boots
   // with the card as the one before left it) run one after another.
@@ -152,15 +157,38 @@ function whatIfMoves(specs: string[] | undefined): WhatIf[] | undefined {
   }
 }
 
-/** Resolves the moves against one image before anything runs: unknown names are usage errors, misfits warnings. */
-function checkWhatIf(image: ElfImage, boot: keyof typeof APP_TYPES | undefined, moves: WhatIf[], err: (t: string) => void): void {
+/**
+ * The moves for one image, checked before anything runs: C++ names become the linker's, unknown names are
+ * usage errors, and moves that would not fit are warned about.
+ */
+function checkWhatIf(image: ElfImage, boot: keyof typeof APP_TYPES | undefined, moves: WhatIf[], err: (t: string) => void): WhatIf[] {
+  const linked = linkerNames(image, moves);
   try {
-    const resolved = resolveWhatIf(image, boot ? APP_TYPES[boot] : detectAppType(image), moves);
+    const resolved = resolveWhatIf(image, boot ? APP_TYPES[boot] : detectAppType(image), linked);
     for (const warning of resolved.warnings) err(`${image.name}: ${warning}\n`);
   } catch (error) {
     if (error instanceof WhatIfError) throw new CliError(`--what-if: ${error.message}`);
     throw error;
   }
+  return linked;
+}
+
+/**
+ * Lets a move name a C++ function as people write it: `daisysp::Chorus::Process(float)`, or without the
+ * parameter list when only one function has that name. Names the symbol table has are kept as they are.
+ */
+function linkerNames(image: ElfImage, moves: WhatIf[]): WhatIf[] {
+  if (moves.every((m) => image.symbols.get(m.symbol) !== undefined)) return moves;
+  const names = image.symbols.sizedSymbols.map((s) => s.name);
+  return moves.map((move) => {
+    if (image.symbols.get(move.symbol) !== undefined) return move;
+    const hits = linkerNamesOf(names, move.symbol);
+    if (hits.length > 1) {
+      const cxx = demangleNames(hits);
+      throw new CliError(`--what-if: "${move.symbol}" names ${hits.length} functions (${hits.map((h) => cxx.get(h)).join('; ')}): give its parameter list`);
+    }
+    return hits.length === 1 ? { ...move, symbol: hits[0] } : move;
+  });
 }
 
 /** Prints each image's outcome as it comes, then the side-by-side table, the JSON and the baseline gate. */
