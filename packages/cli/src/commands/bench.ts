@@ -45,8 +45,9 @@ ${BOARD_OPTION_HELP}
   --tolerance PCT    allowed growth over the baseline (default 5)
   --save FILE        also write the JSON results to FILE (to use later as a baseline)
   --what-if SYMBOL=REGION[,SYMBOL=REGION…]
-                     also price each image as if the linker had put these functions or objects in
-                     another region (${WHAT_IF_REGIONS}), without rebuilding: the image runs as
+                     also price each image as if the linker had put these functions or objects
+                     (linker or C++ names: daisysp::Chorus::Process) in another region
+                     (${WHAT_IF_REGIONS}), without rebuilding: the image runs as
                      built, its accesses to them cost what the region costs; both figures are shown
                      side by side. Repeatable. The symbols keep their addresses (cache sets, SDRAM
                      rows), and a warning says when a move would not fit the region's free space
