@@ -46,11 +46,12 @@ ${BOARD_OPTION_HELP}
   --save FILE        also write the JSON results to FILE (to use later as a baseline)
   --what-if SYMBOL=REGION[,SYMBOL=REGION…]
                      also price each image as if the linker had put these functions or objects
-                     (linker or C++ names: daisysp::Chorus::Process) in another region
-                     (${WHAT_IF_REGIONS}), without rebuilding: the image runs as
-                     built, its accesses to them cost what the region costs; both figures are shown
-                     side by side. Repeatable. The symbols keep their addresses (cache sets, SDRAM
-                     rows), and a warning says when a move would not fit the region's free space
+                     (linker or C++ names: daisysp::Chorus::Process) in another region, without
+                     rebuilding: the image runs as built, its accesses to them cost what the region
+                     costs; both figures are shown side by side. Repeatable. Regions:
+                     ${WHAT_IF_REGIONS}.
+                     The symbols keep their addresses (cache sets, SDRAM rows), and a warning says
+                     when a move would not fit the region's free space
   --jobs N           images benchmarked at once, each in a thread of its own (default: one per CPU
                      core, at most one per image and 8 in all); the results are the same as one at a
                      time. Images that share an SD card (--sd) run one at a time: each sees what the
