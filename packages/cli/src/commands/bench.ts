@@ -53,7 +53,7 @@ ${BOARD_OPTION_HELP}
                      The symbols keep their addresses (cache sets, SDRAM rows), and a warning says
                      when a move would not fit the region's free space
   --jobs N           images benchmarked at once, each in a thread of its own (default: one per CPU
-                     core, at most one per image and 8 in all); the results are the same as one at a
+                     core, at most one per bench and 8 in all); the results are the same as one at a
                      time. Images that share an SD card (--sd) run one at a time: each sees what the
                      one before wrote
   -h, --help         this help
@@ -108,11 +108,12 @@ export async function runBench(args: string[], out: (t: string) => void, err: (t
   if (!(bootSeconds > 0 && bootSeconds <= 3600)) throw new CliError(`--boot-seconds: expected simulated seconds in (0, 3600], got "${values['boot-seconds']}"`);
   const tolerance = values.tolerance === undefined ? 5 : Number(values.tolerance);
   if (!(tolerance >= 0)) throw new CliError(`--tolerance: expected a percentage ≥ 0, got "${values.tolerance}"`);
-  const jobs = parseIntegerOption('jobs', values.jobs as string | undefined, Math.min(positionals.length, availableParallelism(), MAX_DEFAULT_JOBS), 1);
+  const moves = whatIfMoves(values['what-if'] as string[] | undefined);
+  const benches = positionals.length * (moves ? 2 : 1);
+  const jobs = parseIntegerOption('jobs', values.jobs as string | undefined, Math.min(benches, availableParallelism(), MAX_DEFAULT_JOBS), 1);
   const baseline = values.baseline ? readBaseline(values.baseline as string) : null;
   const board = boardOptions(values);
   const sdOut = sdCardOutput(values, board.sdCard);
-  const moves = whatIfMoves(values['what-if'] as string[] | undefined);
   // Every image is read and checked before any runs: a bad file is a usage error, not a late failure.
   const images = positionals.map((p) => readElf(p));
   const settings: BenchSettings = { blocks, top, bootSeconds, callback: values.callback as string | undefined };
