@@ -316,9 +316,8 @@ export class M7Model implements CycleModel {
    */
   private syncIssueCause(): void {
     const byCause = this.accounts.byCause;
-    byCause[Hot.CauseIssue] = 0;
     let others = 0;
-    for (let i = 0; i < byCause.length; i++) others += byCause[i];
+    for (let i = 0; i < byCause.length; i++) if (i !== Hot.CauseIssue) others += byCause[i];
     byCause[Hot.CauseIssue] = this.t - this.accountsSince - others;
   }
 

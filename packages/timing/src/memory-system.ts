@@ -88,7 +88,7 @@ export class MemorySystem implements CacheOps {
   timeSource: () => number = () => 0;
 
   private attributeSource: AttributeSource = DEFAULT_ATTRIBUTE_SOURCE;
-  /** What-if placements, by start address, ends rounded out to whole lines (setPlacementOverrides). */
+  /** What-if placements, rounded out to whole lines (setPlacementOverrides). */
   private overrides: PlacementOverride[] = [];
   private readonly memoKey = new Int32Array(ATTR_MEMO_SIZE).fill(-1);
   private readonly memoAttr = new Int32Array(ATTR_MEMO_SIZE);
@@ -223,9 +223,7 @@ export class MemorySystem implements CacheOps {
       if (!PLACEABLE_REGIONS.includes(o.region)) throw new Error(`placement override: region ${o.region} is not a memory region`);
       if (!(o.end > o.start)) throw new Error(`placement override: empty range 0x${(o.start >>> 0).toString(16)}`);
     }
-    this.overrides = overrides
-      .map((o) => ({ start: Math.floor(o.start / line) * line, end: Math.ceil(o.end / line) * line, region: o.region }))
-      .sort((a, b) => a.start - b.start);
+    this.overrides = overrides.map((o) => ({ start: Math.floor(o.start / line) * line, end: Math.ceil(o.end / line) * line, region: o.region }));
     this.attributesChanged();
   }
 

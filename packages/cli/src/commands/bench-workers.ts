@@ -55,12 +55,11 @@ export async function benchInWorkers(
   onProgress: (index: number, line: string) => void,
   onOutcome: (index: number, outcome: BenchOutcome) => void,
 ): Promise<BenchOutcome[]> {
-  const paths = runs.map((r) => r.path);
-  const outcomes: (BenchOutcome | undefined)[] = new Array(paths.length).fill(undefined);
+  const outcomes: (BenchOutcome | undefined)[] = new Array(runs.length).fill(undefined);
   let reported = 0;
   let next = 0;
   const report = (): void => {
-    while (reported < paths.length && outcomes[reported] !== undefined) {
+    while (reported < runs.length && outcomes[reported] !== undefined) {
       onOutcome(reported, outcomes[reported] as BenchOutcome);
       reported++;
     }
@@ -84,7 +83,7 @@ export async function benchInWorkers(
       };
       worker.on('message', (message: WorkerMessage) => {
         if ('progress' in message) onProgress(message.index, message.progress);
-        else if ('error' in message) fail(new Error(`seedsim bench: ${paths[message.index]}: ${message.error}`));
+        else if ('error' in message) fail(new Error(`seedsim bench: ${runs[message.index].path}: ${message.error}`));
         else {
           outcomes[message.index] = message.outcome;
           report();
@@ -101,7 +100,7 @@ export async function benchInWorkers(
       });
       worker.postMessage(current satisfies BenchJob);
     });
-  await Promise.all(Array.from({ length: Math.min(jobs, paths.length) }, lane));
+  await Promise.all(Array.from({ length: Math.min(jobs, runs.length) }, lane));
   return outcomes as BenchOutcome[];
 }
 
