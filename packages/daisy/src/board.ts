@@ -289,7 +289,10 @@ export class DaisyBoard {
         'boot-info-misplaced',
         bootInfo,
         false,
-        `daisy::boot_info is linked at 0x${bootInfo.toString(16)}, but the Daisy bootloader writes it at 0x38800000 (backup SRAM, section .backup_sram): libDaisy will read version 0 there, take the pre-v6 bootloader path and skip clock, MPU and SDRAM setup, so the app runs on the 64 MHz HSI`,
+        `daisy::boot_info is linked at 0x${bootInfo.toString(16)}, but the Daisy bootloader writes it at 0x38800000 (backup SRAM, section .backup_sram); ` +
+          `neither the bootloader nor the startup code writes 0x${bootInfo.toString(16)}, so the bootloader version libDaisy reads there is whatever the RAM held ` +
+          `(on hardware undefined: 0 means a pre-v6 bootloader, anything above 3 the newest). seedsim's RAM starts as zeros: libDaisy reads 0, takes the pre-v6 path ` +
+          `and skips clock, MPU and SDRAM setup, so the app runs on the 64 MHz HSI`,
         this.state.r[15],
         this.clock.cycles,
         [],

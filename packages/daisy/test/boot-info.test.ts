@@ -1,7 +1,8 @@
 /**
  * libDaisy reads the bootloader's record through `daisy::boot_info`, linked in section .backup_sram at
  * 0x3880_0000 where the Daisy bootloader (v6) writes it (libdaisy-facts §3, §6). An app linked with a
- * script that has no such section gets its own zeroed copy, reads version 0 and skips clock setup.
+ * script that has no such section reads its own copy, which neither the bootloader nor the startup code
+ * writes: undefined on hardware; seedsim's RAM starts as zeros, so libDaisy reads version 0 and skips clock setup.
  */
 import { describe, expect, it } from 'vitest';
 import { SymbolTable } from '@seedsim/elf';

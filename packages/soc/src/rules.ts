@@ -84,7 +84,7 @@ export const RULE_EXPLANATIONS: Readonly<Record<RuleName, string>> = {
   'flash-write': 'CPU store to internal flash through the bus (ignored: flash is programmed through FLASH_CR)',
   'flash-wait-states': 'FLASH_ACR.LATENCY too small for the AXI clock (flash reads return corrupt data)',
   'stack-overflow': 'the stack grew below the end of the static data linked under it (variables overwritten)',
-  'boot-info-misplaced': 'a BOOT_SRAM/BOOT_QSPI app links daisy::boot_info outside backup SRAM (0x38800000): libDaisy then skips clock, MPU and SDRAM setup (an outdated linker script?)',
+  'boot-info-misplaced': 'a BOOT_SRAM/BOOT_QSPI app links daisy::boot_info outside backup SRAM (0x38800000): libDaisy reads an undefined bootloader version (0 in seedsim: clock, MPU and SDRAM setup skipped); an outdated linker script?',
   'audio-deadline-missed': 'the audio interrupt ran longer than one audio block lasts: the DMA played the buffer half before the callback finished it (an audible click)',
   'blocking-call-in-interrupt': 'an interrupt handler called malloc/new/free, a delay (HAL_Delay, System::Delay) or FatFS file access: unbounded or blocking work where audio must finish in time',
   'peripheral-no-clock': 'a peripheral (SPI, SAI, ADC, SDMMC) was started with its kernel clock off: its RCC source is not running, so nothing moves (clocks not configured?)',
