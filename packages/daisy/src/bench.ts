@@ -1,14 +1,18 @@
 import type { ElfImage } from '@seedsim/elf';
 import { DaisyBoard, type BoardOptions, type RunOutcome } from './board.js';
 import { DMA_STREAM_IRQS, EXCEPTION_IRQ_BASE, blockFramesGuess, servesSai } from './audio-path.js';
-import { BootWatch } from './boot-watch.js';
+import { BootWatch, saiNeverStarts } from './boot-watch.js';
 import type { BenchResult, HotFunction, RegionBreakdown } from './bench-report.js';
 import { summarize } from './stats.js';
 
 export interface BenchOptions extends BoardOptions {
   /** Audio blocks to measure (default: one second of audio at the firmware's block rate). */
   blocks?: number;
-  /** Give up if no audio interrupt has completed after this many simulated seconds of boot (default 10). */
+  /**
+   * Give up if no audio interrupt has completed after this many simulated seconds of boot. Default
+   * {@link DEFAULT_BOOT_SECONDS}, or {@link NO_START_BOOT_SECONDS} when the image's symbols show it
+   * cannot start audio (saiNeverStarts).
+   */
   bootSeconds?: number;
   /** Name of the callback function to time (default: found through the DMA interrupt). */
   callback?: string;
@@ -33,6 +37,14 @@ export class BenchError extends Error {
 }
 
 const AUDIO_IRQS = DMA_STREAM_IRQS;
+
+/** Simulated seconds of boot before giving up on audio: libDaisy apps reach it in 0.1–1.3 s (docs/measurements.md). */
+export const DEFAULT_BOOT_SECONDS = 10;
+/**
+ * The same for an image that links nothing to start audio with: enough for a boot to show what it does,
+ * without spending minutes of wall time on a main loop that never starts audio.
+ */
+export const NO_START_BOOT_SECONDS = 2;
 
 /**
  * Boots the image, lets the firmware's own DMA interrupt drive the audio callback, and measures it:
@@ -70,9 +82,10 @@ export function benchImage(image: ElfImage, options: BenchOptions = {}): BenchRe
   };
 
   // 1. Boot.
-  const bootBudgetSeconds = options.bootSeconds ?? 10;
+  const neverStarts = saiNeverStarts(image.symbols);
+  const bootBudgetSeconds = options.bootSeconds ?? (neverStarts !== null ? NO_START_BOOT_SECONDS : DEFAULT_BOOT_SECONDS);
   const bootStart = board.clock.cycles;
-  const watch = new BootWatch(board);
+  const watch = new BootWatch(board, neverStarts);
   // Simulated time, summed step by step at the CPU clock of the moment (boot starts on the 64 MHz HSI).
   let bootSeconds = 0;
   let nextProgress = 1;

@@ -1,5 +1,22 @@
+import type { SymbolTable } from '@seedsim/elf';
 import { SAI_DMA_REQUESTS, dmaStreams } from './audio-path.js';
 import type { DaisyBoard } from './board.js';
+
+/** The STM32 HAL's SAI transfer starts (stm32h7xx_hal_sai.c): StartAudio reaches one of them. */
+const HAL_SAI_STARTS = ['HAL_SAI_Transmit_DMA', 'HAL_SAI_Receive_DMA', 'HAL_SAI_Transmit_IT', 'HAL_SAI_Receive_IT', 'HAL_SAI_Transmit', 'HAL_SAI_Receive'];
+
+/**
+ * Why the image cannot start audio, judged from its symbols alone, or null when it may. An image that
+ * links the HAL's SAI driver (HAL_SAI_Init: libDaisy's hw.Init sets the codec's SAI up) but none of its
+ * transfer starts never calls StartAudio: libDaisy and the HAL are linked with --gc-sections, so a start
+ * that is never called is not there. Firmware without the HAL's SAI driver (registers written directly,
+ * other frameworks) is not judged.
+ */
+export function saiNeverStarts(symbols: SymbolTable): string | null {
+  if (symbols.get('HAL_SAI_Init') === undefined) return null;
+  if (HAL_SAI_STARTS.some((name) => symbols.get(name) !== undefined)) return null;
+  return `the image links the HAL's SAI driver (HAL_SAI_Init) but none of its transfer starts (${HAL_SAI_STARTS.join(', ')}): nothing in it starts audio (no StartAudio call?)`;
+}
 
 /**
  * Watches a boot that has not reached audio yet: where the CPU spends its cycles window by window, and
@@ -18,7 +35,11 @@ export class BootWatch {
   hasWindow = false;
   private started = false;
 
-  constructor(private readonly board: DaisyBoard) {
+  /** `staticNote`: what the image's symbols say about starting audio (saiNeverStarts), shown with the rest. */
+  constructor(
+    private readonly board: DaisyBoard,
+    private readonly staticNote: string | null = null,
+  ) {
     this.checkpoint();
   }
 
@@ -53,12 +74,14 @@ export class BootWatch {
 
   /** One line: simulated time, the audio path's state and the busiest code of the last window. */
   progressLine(simulatedSeconds: number): string {
-    return `booting: ${simulatedSeconds.toFixed(1)} s simulated, no audio interrupt yet; ${this.audioState()}; ${this.busyText()}`;
+    const note = this.staticNote !== null ? `; ${this.staticNote}` : '';
+    return `booting: ${simulatedSeconds.toFixed(1)} s simulated, no audio interrupt yet; ${this.audioState()}; ${this.busyText()}${note}`;
   }
 
   /** Several lines for the error when the boot budget runs out. */
   diagnosis(): string {
     const lines = [`  audio path: ${this.audioState()}`, `  CPU: ${this.busyText()}`];
+    if (this.staticNote !== null) lines.push(`  ${this.staticNote}`);
     const stack = this.board.profiler.callStack();
     if (stack.length > 0) lines.push(`  call stack now: ${stack.join(' ← ')}`);
     const unmodelled = this.board.rules.unmodelled;

@@ -7,7 +7,8 @@ import { boardOptionsForOneBoard, type CliBoardOptions } from '../board-options.
 export interface BenchSettings {
   blocks?: number;
   top: number;
-  bootSeconds: number;
+  /** Unset: benchImage's default (BenchOptions.bootSeconds). */
+  bootSeconds?: number;
   callback?: string;
 }
 
