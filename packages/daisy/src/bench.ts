@@ -105,7 +105,10 @@ export function benchImage(image: ElfImage, options: BenchOptions = {}): BenchRe
     const hz = board.cpuHz;
     const outcome = board.run({ maxCycles: 2_000_000 });
     bootSeconds += (board.clock.cycles - before) / hz;
-    if (outcome.reason !== 'budget') throw new BenchError(`${image.name}: the firmware stopped before audio ran: ${outcome.message}`, outcome);
+    if (outcome.reason !== 'budget') {
+      const why = neverStarts !== null ? `\n  ${neverStarts}` : '';
+      throw new BenchError(`${image.name}: the firmware stopped before audio ran: ${outcome.message}${why}`, outcome);
+    }
   }
   if (firstAudio < 0) firstAudio = board.clock.cycles;
   const irq = busiestIrq()!;

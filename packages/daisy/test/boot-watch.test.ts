@@ -37,6 +37,16 @@ describe('an image that links nothing to start audio with', () => {
   // (stm32h7xx_hal_sai.c), which --gc-sections drops when StartAudio is never called.
   const symbol = (name: string): ElfSymbol => ({ name, address: 0x0800_1000, size: 4, kind: 'function', local: false, section: '.text' });
   const withSymbols = (image: ElfImage, names: string[]): ElfImage => ({ ...image, symbols: new SymbolTable([...image.symbols.all, ...names.map(symbol)]) });
+  /** Why bench could not measure `image`. */
+  const benchFailure = (image: ElfImage, options: { bootSeconds?: number } = {}): string => {
+    try {
+      benchImage(image, { timing: 'ideal', ...options });
+    } catch (error) {
+      if (error instanceof BenchError) return error.message;
+      throw error;
+    }
+    throw new Error('bench measured an image that never starts audio');
+  };
 
   it('is recognised from its symbols, and only when it links the HAL SAI driver', () => {
     const bare = fixtureImage('micro-div');
@@ -48,25 +58,24 @@ describe('an image that links nothing to start audio with', () => {
 
   it('makes bench give up after 2 simulated seconds with the reason, unless told how long to wait', () => {
     const image = withSymbols(sysTickSleeper(), ['HAL_SAI_Init']);
-    const failure = (img: ElfImage, options: { bootSeconds?: number }): string => {
-      try {
-        benchImage(img, { timing: 'ideal', ...options });
-      } catch (error) {
-        if (error instanceof BenchError) return error.message;
-        throw error;
-      }
-      throw new Error('bench measured an image that never starts audio');
-    };
-    const quick = failure(image, {});
+    const quick = benchFailure(image);
     expect(quick).toContain(`within ${NO_START_BOOT_SECONDS} s (simulated)`);
     expect(quick).toContain('nothing in it starts audio');
-    const told = failure(image, { bootSeconds: 3 });
+    const told = benchFailure(image, { bootSeconds: 3 });
     expect(told).toContain('within 3 s (simulated)');
     expect(told).toContain('nothing in it starts audio');
     // Without the HAL's SAI driver the image is not judged: the usual budget, no such line.
-    const bare = failure(sysTickSleeper(), {});
+    const bare = benchFailure(sysTickSleeper());
     expect(bare).toContain(`within ${DEFAULT_BOOT_SECONDS} s (simulated)`);
     expect(bare).not.toContain('nothing in it starts audio');
+  });
+
+  it('is said too when the firmware stops before audio', () => {
+    // micro-div ends in `for (;;) {}` with no interrupt enabled: the run stops there.
+    const withHal = benchFailure(withSymbols(fixtureImage('micro-div'), ['HAL_SAI_Init']));
+    expect(withHal).toContain('the firmware stopped before audio ran');
+    expect(withHal).toContain('nothing in it starts audio');
+    expect(benchFailure(fixtureImage('micro-div'))).not.toContain('nothing in it starts audio');
   });
 });
 
