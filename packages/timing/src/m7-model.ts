@@ -178,15 +178,24 @@ export interface M7ModelOptions {
    * results. Default {@link SPECIALISE_AFTER}.
    */
   specialiseAfter?: number;
+  /**
+   * The retires that count towards specialiseAfter are those within this many cycles: a record's count
+   * starts again when its window has passed. Default {@link SPECIALISE_WINDOW}; Infinity: every retire counts.
+   */
+  specialiseWindow?: number;
 }
 
 /**
- * A record's own pricing function is generated (and compiled by V8) once it has retired this many times.
- * Until then the generic function prices it: code that runs a few times (boot, initialisation) costs no
- * compilation, and the generic function, shared by every record, is optimised early. Measured in
- * docs/measurements.md ("Generated pricing on demand").
+ * A record's own pricing function is generated (and compiled by V8) once it has retired this many times
+ * within SPECIALISE_WINDOW cycles. Until then the generic function prices it. Code that runs a few times
+ * (boot, initialisation), or once per audio block (about 1,000 times a second), is priced generically
+ * and costs no compilation; the loops that run per sample get their own function within a few
+ * simulated milliseconds. Measured in docs/measurements.md ("Generated pricing on demand", "Only code
+ * hot for its time").
  */
-export const SPECIALISE_AFTER = 64;
+export const SPECIALISE_AFTER = 4096;
+/** 2^26 cycles: 168 ms at 400 MHz, so a record is specialised at about 24,000 retires a second or more. */
+export const SPECIALISE_WINDOW = 2 ** 26;
 
 export class M7Model implements CycleModel {
   readonly params: M7Params;
@@ -200,6 +209,7 @@ export class M7Model implements CycleModel {
   private readonly records = timingRecords;
   readonly rows = timingRecords.rows;
   readonly specialiseAfter: number;
+  readonly specialiseWindow: number;
   readonly pairOk = PAIR_OK;
 
   /** Cycle at which the last instruction issued (its last beat for multi-cycle ones). */
@@ -264,6 +274,8 @@ export class M7Model implements CycleModel {
     if (this.clock) this.t = this.clock.cycles;
     this.specialiseAfter = options.specialiseAfter ?? SPECIALISE_AFTER;
     if (!(this.specialiseAfter >= 0)) throw new Error(`specialiseAfter ${this.specialiseAfter} must be a number of retires ≥ 0`);
+    this.specialiseWindow = options.specialiseWindow ?? SPECIALISE_WINDOW;
+    if (!(this.specialiseWindow > 0)) throw new Error(`specialiseWindow ${this.specialiseWindow} must be a number of cycles > 0`);
     this.codeRegionSince = this.t;
     this.accountsSince = this.t;
     this.accounts.beforeRead = () => {
@@ -526,8 +538,10 @@ class RecordTable {
 
 /** What retire() needs from one record (RecordTable). All fields are small integers. */
 export class TimingRow {
-  /** Retires of the record priced by the generic function (M7Model.specialiseAfter). */
+  /** Retires of the record priced by the generic function since `countedSince` (M7Model.specialiseAfter). */
   retired = 0;
+  /** The model's cycle when `retired` started counting (M7Model.specialiseWindow). */
+  countedSince = 0;
   /** RecFlag bits. */
   flags = 0;
   cls = 0;

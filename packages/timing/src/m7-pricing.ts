@@ -12,8 +12,9 @@
  *
  * The same steps are also written out once in a generic form that reads the facts from the record's row
  * as it runs (genericPricingSource). Every decoded record starts with it and changes to its row's own
- * function after M7Model.specialiseAfter retires: code that runs a few times (boot, HAL initialisation)
- * is priced without generating and compiling a function per record. One writer (`writePricing`) emits
+ * function after M7Model.specialiseAfter retires within M7Model.specialiseWindow cycles: code that runs a
+ * few times (boot, HAL initialisation) or once per audio block is priced without generating and
+ * compiling a function per record. One writer (`writePricing`) emits
  * both forms, and test/m7-pricing-tiers.test.ts checks they agree on random programs.
  *
  * The functions read and write the model's state by field name: `PRICING_FIELDS` lists every field they
@@ -31,7 +32,7 @@ export type PriceFn = (m: M7Model, pc: number, info: TimingInfo, outcome: number
 export const PRICING_FIELDS = [
   'accounts', 't', 'memory', 'pendingKind', 'accCount', 'accAddress', 'slotOpen', 'pairOk',
   'lastPairRow', 'regReady', 'regTime', 'regCls', 'coreLatency', 'fpReadyAt', 'fpBusyUntil', 'macAt',
-  'lockUntil', 'flagsTime', 'lastLoadBank', 'codeRegion', 'rows', 'specialiseAfter',
+  'lockUntil', 'flagsTime', 'lastLoadBank', 'codeRegion', 'rows', 'specialiseAfter', 'specialiseWindow',
   'idle', 'resolveBranch', 'dynamicPairOk', 'accessMemory', 'extraCycles', 'noteBranch', 'flushCodeRegion', 'specialise',
 ] as const;
 
@@ -60,8 +61,8 @@ function bits(mask: number): number[] {
   return out;
 }
 
-/** The fields of a TimingRow the pricing reads (all but the `retired` count). */
-type RowField = Exclude<keyof TimingRow, 'retired'>;
+/** The fields of a TimingRow the pricing reads (all but the specialisation count and its window). */
+type RowField = Exclude<keyof TimingRow, 'retired' | 'countedSince'>;
 
 /**
  * How the pricing steps are written out: with one row's facts as literals (the row's own function), or
@@ -151,7 +152,8 @@ export function pricingSource(row: TimingRow): string {
 /**
  * The body of the generic pricing function, parameters (m, pc, info, outcome): the same steps as
  * pricingSource, reading the facts of the record's row (`m.rows[info.timingId]`) as it runs. A record is
- * priced by it until it has retired `m.specialiseAfter` times, then by its row's own function.
+ * priced by it until it has retired `m.specialiseAfter` times within `m.specialiseWindow` cycles, then by
+ * its row's own function.
  */
 export function genericPricingSource(): string {
   const w = genericWriter();
@@ -159,6 +161,7 @@ export function genericPricingSource(): string {
   writePricing(w);
   // Counted last, after every state change of this retire: the row's own function takes over from the next.
   const result = w.lines.pop() as string;
+  w.emit('if (m.t - row.countedSince > m.specialiseWindow) { row.countedSince = m.t; row.retired = 0; }');
   w.emit('if (++row.retired >= m.specialiseAfter) m.specialise(info, row);');
   w.lines.push(result);
   return w.lines.join('\n');

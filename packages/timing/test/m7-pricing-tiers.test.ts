@@ -120,4 +120,20 @@ describe('generic and specialised pricing', () => {
     expect(typeof info.timingHandle).toBe('function');
     expect(info.timingHandle).not.toBe(genericPricingFunction());
   });
+
+  it('only retires within specialiseWindow cycles count: code run now and then stays generic', () => {
+    const [slow] = randomBody(9, 1);
+    const [fast] = randomBody(9, 1);
+    const m = new M7Model({ specialiseAfter: 3, specialiseWindow: 1000 });
+    // Three retires of `slow`, each more than the window after the previous one (the model sleeps between).
+    for (let i = 0; i < 3; i++) {
+      run(m, [{ pc: 0x100, info: slow }]);
+      m.idle(5000);
+    }
+    expect(slow.timingHandle).toBe(genericPricingFunction());
+    // Three retires of `fast` back to back, well within the window.
+    run(m, [{ pc: 0x200, info: fast }, { pc: 0x200, info: fast }, { pc: 0x200, info: fast }]);
+    expect(fast.timingHandle).not.toBe(genericPricingFunction());
+    expect(() => new M7Model({ specialiseWindow: 0 })).toThrow('specialiseWindow');
+  });
 });
