@@ -536,12 +536,16 @@ class RecordTable {
   }
 }
 
-/** What retire() needs from one record (RecordTable). All fields are small integers. */
+/** What retire() needs from one record (RecordTable). All fields but `countedSince` are small integers. */
 export class TimingRow {
   /** Retires of the record priced by the generic function since `countedSince` (M7Model.specialiseAfter). */
   retired = 0;
-  /** The model's cycle when `retired` started counting (M7Model.specialiseWindow). */
-  countedSince = 0;
+  /**
+   * The model's cycle when `retired` started counting (M7Model.specialiseWindow). A double from the start
+   * (cycle counts outgrow V8's small integers, and a field that changed representation would change every
+   * row's shape); -Infinity: the first retire starts the window.
+   */
+  countedSince = -Infinity;
   /** RecFlag bits. */
   flags = 0;
   cls = 0;
