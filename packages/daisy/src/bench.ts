@@ -38,7 +38,7 @@ export class BenchError extends Error {
 
 const AUDIO_IRQS = DMA_STREAM_IRQS;
 
-/** Simulated seconds of boot before giving up on audio: libDaisy apps reach it in 0.1–1.3 s (docs/measurements.md). */
+/** Simulated seconds of boot before giving up on audio: the DaisyExamples reach it in 0.18–1.26 s (docs/measurements.md, "DaisyExamples"). */
 export const DEFAULT_BOOT_SECONDS = 10;
 /**
  * The same for an image that links nothing to start audio with: enough for a boot to show what it does,
