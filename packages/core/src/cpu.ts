@@ -104,6 +104,12 @@ export class Cpu {
   divByZeroTrap = false;
   /** CCR.UNALIGN_TRP: any unaligned LDR/STR/LDRH/STRH faults with UNALIGNED. Set by the SCS. */
   unalignedTrap = false;
+  /**
+   * The 64 KB pages (address >>> 16) where the MPU may refuse a data access at the thread's privilege,
+   * or null while it refuses none (setMpuPages, from the exception model). Costs a data access one
+   * test while null; on a marked page the host's lookup decides (ExceptionHost.mpuRefuses).
+   */
+  private mpuPages: Uint8Array | null = null;
   /** BASEPRI bits implemented (priority bits, B1.5.4); the STM32H7 NVIC has 4 (0xf0). Set by the SCS. */
   basepriMask = 0xff;
 
@@ -305,6 +311,12 @@ export class Cpu {
   }
 
   private fetch16(addr: number): number {
+    // Execute permission (MPU regions, XN, the default map's XN regions: B3.5, B3.1 Table B3-1).
+    if (this.exceptions.mpuRefuses !== undefined && this.exceptions.mpuRefuses(addr >>> 0, false, true)) {
+      this.r[15] = this.curPc;
+      this.exceptions.fault(FaultKind.MpuFetch, addr >>> 0);
+      throw ABORT;
+    }
     try {
       return this.bus.fetch16(addr >>> 0);
     } catch (e) {
@@ -522,6 +534,36 @@ export class Cpu {
   // address: the bus serves them for Normal memory and throws BusError kind 'unaligned' for Device or
   // Strongly-ordered memory (a rule the SoC reports). With CCR.UNALIGN_TRP the core faults first.
 
+  /**
+   * MemManage DACCVIOL (MMFAR = addr) when the MPU refuses the access; asked only for an access that
+   * starts on a marked page (setMpuPages also marks the page before a restricted one, for an access that
+   * runs into it). Every byte is checked (B3.5): an access of at most 4 bytes touches at most two
+   * 32-byte MPU granules, those of its first and last byte. MMFAR is the address of the part refused
+   * (B3.2.16: an unaligned access is split, and the address of the part that faulted is recorded).
+   */
+  private mpuCheck(addr: number, size: number, isWrite: boolean): void {
+    const host = this.exceptions;
+    if (host.mpuRefuses === undefined) return;
+    if (host.mpuRefuses(addr >>> 0, isWrite, false)) this.fault(FaultKind.MpuData, addr >>> 0);
+    const last = (addr + size - 1) >>> 0;
+    if (last >>> 5 !== addr >>> 5 && host.mpuRefuses(last, isWrite, false)) this.fault(FaultKind.MpuData, (last & ~31) >>> 0);
+  }
+
+  /**
+   * Takes the pages where the MPU may refuse a data access (Mpu.restrictedPages), marking also the page
+   * before each one, so the test of an access's first page covers an unaligned access that runs into the
+   * next page. Drops the decoded instructions: fetch permissions are checked when an instruction is decoded.
+   */
+  setMpuPages(pages: Uint8Array | null): void {
+    if (pages !== null) {
+      const marked = pages.slice();
+      for (let p = 1; p < pages.length; p++) if (pages[p] !== 0) marked[p - 1] = 1;
+      pages = marked;
+    }
+    this.mpuPages = pages;
+    this.invalidateAllCode();
+  }
+
   private accessFault(e: unknown, addr: number): unknown {
     if (e instanceof BusError) {
       this.r[15] = this.curPc;
@@ -534,6 +576,8 @@ export class Cpu {
 
   read32(addr: number): number {
     if ((addr & 3) !== 0 && this.unalignedTrap) this.fault(FaultKind.Unaligned, addr);
+    const mp = this.mpuPages;
+    if (mp !== null && mp[addr >>> 16] !== 0) this.mpuCheck(addr, 4, false);
     if (this.model !== null) this.model.dataAccess(addr, 4, false);
     try {
       return this.bus.read32(addr);
@@ -544,6 +588,8 @@ export class Cpu {
 
   read16(addr: number): number {
     if ((addr & 1) !== 0 && this.unalignedTrap) this.fault(FaultKind.Unaligned, addr);
+    const mp = this.mpuPages;
+    if (mp !== null && mp[addr >>> 16] !== 0) this.mpuCheck(addr, 2, false);
     if (this.model !== null) this.model.dataAccess(addr, 2, false);
     try {
       return this.bus.read16(addr);
@@ -553,6 +599,8 @@ export class Cpu {
   }
 
   read8(addr: number): number {
+    const mp = this.mpuPages;
+    if (mp !== null && mp[addr >>> 16] !== 0) this.mpuCheck(addr, 1, false);
     if (this.model !== null) this.model.dataAccess(addr, 1, false);
     try {
       return this.bus.read8(addr);
@@ -564,6 +612,8 @@ export class Cpu {
   /** Word read that must be word aligned (LDM, LDRD, LDREX, VLDR …): unaligned → UNALIGNED UsageFault. */
   read32Aligned(addr: number): number {
     if ((addr & 3) !== 0) this.fault(FaultKind.Unaligned, addr);
+    const mp = this.mpuPages;
+    if (mp !== null && mp[addr >>> 16] !== 0) this.mpuCheck(addr, 4, false);
     if (this.model !== null) this.model.dataAccess(addr, 4, false);
     try {
       return this.bus.read32(addr);
@@ -574,6 +624,8 @@ export class Cpu {
 
   write32(addr: number, value: number): void {
     if ((addr & 3) !== 0 && this.unalignedTrap) this.fault(FaultKind.Unaligned, addr);
+    const mp = this.mpuPages;
+    if (mp !== null && mp[addr >>> 16] !== 0) this.mpuCheck(addr, 4, true);
     this.storeCount++;
     if (this.model !== null) this.model.dataAccess(addr, 4, true);
     if (this.storeObserver !== null) this.storeObserver(addr);
@@ -588,6 +640,8 @@ export class Cpu {
 
   write16(addr: number, value: number): void {
     if ((addr & 1) !== 0 && this.unalignedTrap) this.fault(FaultKind.Unaligned, addr);
+    const mp = this.mpuPages;
+    if (mp !== null && mp[addr >>> 16] !== 0) this.mpuCheck(addr, 2, true);
     this.storeCount++;
     if (this.model !== null) this.model.dataAccess(addr, 2, true);
     if (this.storeObserver !== null) this.storeObserver(addr);
@@ -600,6 +654,8 @@ export class Cpu {
   }
 
   write8(addr: number, value: number): void {
+    const mp = this.mpuPages;
+    if (mp !== null && mp[addr >>> 16] !== 0) this.mpuCheck(addr, 1, true);
     this.storeCount++;
     if (this.model !== null) this.model.dataAccess(addr, 1, true);
     if (this.storeObserver !== null) this.storeObserver(addr);

@@ -42,6 +42,15 @@ export const FAULT_KIND_NAMES: Readonly<Record<number, string>> = {
 
 export interface ExceptionHost {
   /**
+   * Optional (a host without an MPU refuses nothing): whether the MPU, or the default memory map's
+   * execute-never regions for a fetch, refuse this access by the core at its current privilege
+   * (ARMv7-M ARM B3.5). The core asks on instruction decode and on data accesses to pages the host
+   * marked in Cpu.mpuPages.
+   */
+  mpuRefuses?(addr: number, isWrite: boolean, isFetch: boolean): boolean;
+  /** Optional: told after MSR wrote CONTROL (nPRIV may have changed what the MPU allows). */
+  controlWritten?(): void;
+  /**
    * A synchronous fault of the instruction at the current PC (state.r[15] still holds its address).
    * The instruction must have no further architectural effect. The host performs exception entry.
    */

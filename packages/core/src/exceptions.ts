@@ -5,7 +5,7 @@ import type { CycleModel, FlowObserver } from './cycle-model.js';
 import { FAULT_KIND_NAMES, FaultKind, type ExceptionHost } from './exception-host.js';
 import { CoreDebug, DEMCR_MON_EN } from './scs/core-debug.js';
 import { Dwt } from './scs/dwt.js';
-import { Mpu } from './scs/mpu.js';
+import { Mpu, isFault } from './scs/mpu.js';
 import { SysTick } from './scs/systick.js';
 import { Exc, NVIC_PRIORITY_MASK, STM32H750_IRQ_COUNT, exceptionName } from './scs/exception-numbers.js';
 import {
@@ -170,10 +170,25 @@ export class ExceptionModel implements ExceptionHost {
   onCcrChanged: ((ccr: number) => void) | null;
 
   readonly mpu = new Mpu();
+  /**
+   * Told when the pages where the MPU may refuse a data access change (Mpu.restrictedPages at the
+   * thread's privilege), or null for none: connectExceptionModel hands them to the core. Also the
+   * moment fetch permissions may have changed, so the core drops its decoded instructions.
+   */
+  onMpuPagesChanged: ((pages: Uint8Array | null) => void) | null = null;
+  private mpuPages: Uint8Array | null = null;
+  /** The MPU configuration and thread privilege `mpuPages` was computed for. */
+  private mpuPagesVersion = -1;
+  private mpuPagesPrivileged = true;
   readonly sysTick: SysTick;
   readonly debug = new CoreDebug();
   readonly dwt: Dwt;
 
+  /**
+   * The return address of the latest exception entry, when its frame could not be stacked (MSTKERR,
+   * STKERR: the stack holds no frame, B1.5.6); -1 when it was. Debug views read the faulting PC here.
+   */
+  unstackedReturnAddress = -1;
   /** The extended frame used by the exception being entered or returned from (for the cycle model). */
   private frameIsFp = false;
   /** Scratch for unstacking: 8 basic words, 16 S registers, FPSCR. */
@@ -190,6 +205,7 @@ export class ExceptionModel implements ExceptionHost {
       throw new Error(`ExceptionModel: irqCount must be 1..496 (ARMv7-M B3.4), got ${irqCount}`);
     }
     this.irqCount = irqCount;
+    this.mpu.onChange = () => this.mpuPagesMayHaveChanged();
     this.exceptionCount = 16 + irqCount;
     this.pending = new Uint8Array(this.exceptionCount);
     this.active = new Uint8Array(this.exceptionCount);
@@ -593,6 +609,44 @@ export class ExceptionModel implements ExceptionHost {
     this.takeSynchronous(exc, this.state.r[15], what);
   }
 
+  /** ExceptionHost.mpuRefuses: the MPU lookup at the core's current privilege (B1.4.4, B3.5). */
+  mpuRefuses(addr: number, isWrite: boolean, isFetch: boolean): boolean {
+    const s = this.state;
+    return isFault(this.mpu.lookup(addr, isWrite, isFetch, s.ipsr !== 0 || (s.control & CONTROL_NPRIV) === 0));
+  }
+
+  controlWritten(): void {
+    this.mpuPagesMayHaveChanged();
+  }
+
+  /**
+   * Recomputes the pages where data accesses are checked when the MPU's configuration or the thread's
+   * privilege (CONTROL.nPRIV) changed; the negative-priority bypass alone changes nothing here.
+   */
+  private mpuPagesMayHaveChanged(): void {
+    const privileged = (this.state.control & CONTROL_NPRIV) === 0;
+    if (this.mpu.configVersion === this.mpuPagesVersion && privileged === this.mpuPagesPrivileged) return;
+    this.mpuPagesVersion = this.mpu.configVersion;
+    this.mpuPagesPrivileged = privileged;
+    this.mpuPages = this.mpu.restrictedPages(privileged);
+    if (this.onMpuPagesChanged) this.onMpuPagesChanged(this.mpuPages);
+  }
+
+  /**
+   * Throws BusError kind 'mpu' when the MPU refuses a word of the exception frame [frame, frame + bytes)
+   * at `privileged`: stacking (MSTKERR), unstacking (MUNSTKERR) and lazy FP preservation (MLSPERR) go
+   * through the MPU like any access (B1.5.6, B1.5.8).
+   */
+  private checkFrame(frame: number, bytes: number, isWrite: boolean, privileged: boolean): void {
+    const pages = this.mpuPages;
+    if (pages === null || (pages[frame >>> 16] | pages[((frame + bytes - 1) >>> 0) >>> 16]) === 0) return;
+    for (let a = frame; a < frame + bytes; a += 4) {
+      if (isFault(this.mpu.lookup(a >>> 0, isWrite, false, privileged))) {
+        throw new BusError(a >>> 0, isWrite, `the MPU refuses the exception frame word at 0x${hex(a)}`, 'mpu');
+      }
+    }
+  }
+
   svc(_imm: number): void {
     // The return address is the instruction after the SVC (r[15] already advanced).
     this.takeSynchronous(Exc.SVCall, this.state.r[15], 'SVC');
@@ -667,6 +721,8 @@ export class ExceptionModel implements ExceptionHost {
     const xpsr = ((s.xpsr & ~(1 << 9)) | (realign << 9)) >>> 0;
     this.frameIsFp = fpca;
     try {
+      // Stacked with the privilege of the code being interrupted (B1.5.6 PushStack, MemA).
+      this.checkFrame(frame, fpca && (this.fpccr & FPCCR_LSPEN) === 0 ? frameSize : 0x20, true, s.ipsr !== 0 || (s.control & CONTROL_NPRIV) === 0);
       const bus = this.bus;
       bus.write32(frame, s.r[0]);
       bus.write32(frame + 4, s.r[1]);
@@ -684,8 +740,10 @@ export class ExceptionModel implements ExceptionHost {
           this.updateFpccr(frame);
         }
       }
+      this.unstackedReturnAddress = -1;
     } catch (e) {
       if (!(e instanceof BusError)) throw e;
+      this.unstackedReturnAddress = returnAddress >>> 0;
       this.stackingFault(e);
     }
     if (s.ipsr !== 0) s.r[14] = fpca ? 0xffffffe1 : 0xfffffff1;
@@ -866,6 +924,10 @@ export class ExceptionModel implements ExceptionHost {
     const w = this.frameWords;
     this.frameIsFp = fpFrame;
     try {
+      // Unstacked with the privilege of the mode returned to (B1.5.8: CurrentMode is set before PopStack).
+      const toHandler = (excReturn & 0xf) === 0x1;
+      const lazy = fpFrame && (this.fpccr & FPCCR_LSPACT) !== 0;
+      this.checkFrame(frame, fpFrame && !lazy ? 0x68 : 0x20, false, toHandler || (s.control & CONTROL_NPRIV) === 0);
       const bus = this.bus;
       for (let i = 0; i < 8; i++) w[i] = bus.read32(frame + 4 * i);
       if (fpFrame && (this.fpccr & FPCCR_LSPACT) === 0) {
@@ -954,6 +1016,8 @@ export class ExceptionModel implements ExceptionHost {
     const s = this.state;
     const base = this.fpcar & ~7;
     try {
+      // With the privilege recorded in FPCCR.USER when the space was reserved (B1.5.7 PreserveFPState).
+      this.checkFrame(base >>> 0, 0x44, true, (this.fpccr & FPCCR_USER) === 0);
       for (let i = 0; i < 16; i++) this.bus.write32(base + 4 * i, s.s[i]);
       this.bus.write32(base + 0x40, s.fpscr);
     } catch (e) {
@@ -1143,13 +1207,16 @@ export interface ExceptionCoreHooks {
   divByZeroTrap: boolean;
   unalignedTrap: boolean;
   basepriMask: number;
+  /** Takes the pages where the MPU may refuse a data access and drops the decoded instructions (Cpu.setMpuPages). */
+  setMpuPages(pages: Uint8Array | null): void;
 }
 
 /**
  * Wires a model to a core: the core's exception host becomes the model, a stop request (lockup, BKPT
  * policy, sleeping forever) sets `stopRequested`, CCR.DIV_0_TRP/UNALIGN_TRP reach the executor, and
- * BASEPRI keeps only the implemented priority bits (B1.4.3). Earlier onStop/onCcrChanged callbacks
- * are still called.
+ * BASEPRI keeps only the implemented priority bits (B1.4.3), and the core checks data accesses on the
+ * pages where the MPU may refuse them (dropping its decoded instructions whenever the MPU or the thread's
+ * privilege changes). Earlier onStop/onCcrChanged/onMpuPagesChanged callbacks are still called.
  */
 export function connectExceptionModel(model: ExceptionModel, core: ExceptionCoreHooks): void {
   core.exceptions = model;
@@ -1166,4 +1233,9 @@ export function connectExceptionModel(model: ExceptionModel, core: ExceptionCore
     if (previousCcr) previousCcr(ccr);
   };
   model.onCcrChanged(model.ccr);
+  const previousMpu = model.onMpuPagesChanged;
+  model.onMpuPagesChanged = (pages) => {
+    core.setMpuPages(pages);
+    if (previousMpu) previousMpu(pages);
+  };
 }

@@ -2,8 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BusError, type Bus } from '../src/bus.js';
-import { isFault, type Mpu } from '../src/scs/mpu.js';
+import type { Bus } from '../src/bus.js';
 import { Cpu } from '../src/cpu.js';
 import { connectExceptionModel } from '../src/exceptions.js';
 import { SystemControlSpace } from '../src/scs/scs-device.js';
@@ -86,13 +85,10 @@ class DeviceBus implements Bus {
   constructor(
     private readonly memory: FlatBus,
     private readonly devices: MmioDevice[],
-    private readonly mpu: Mpu,
   ) {}
   /** Bus.deviceAccesses: lets the core skip idle loops, as the SoC bus does. */
   deviceAccesses = 0;
-  private device(addr: number, isWrite: boolean): MmioDevice | null {
-    // Data accesses are checked against the MPU (privileged: the tests run privileged code).
-    if (isFault(this.mpu.lookup(addr, isWrite, false, true))) throw new BusError(addr, isWrite, 'MPU', 'mpu');
+  private device(addr: number): MmioDevice | null {
     for (const d of this.devices) {
       if (addr >= d.base && addr < d.base + d.size) {
         this.deviceAccesses++;
@@ -102,29 +98,29 @@ class DeviceBus implements Bus {
     return null;
   }
   read8(a: number): number {
-    const d = this.device(a >>> 0, false);
+    const d = this.device(a >>> 0);
     return d ? d.read((a >>> 0) - d.base, 1) : this.memory.read8(a);
   }
   read16(a: number): number {
-    const d = this.device(a >>> 0, false);
+    const d = this.device(a >>> 0);
     return d ? d.read((a >>> 0) - d.base, 2) : this.memory.read16(a);
   }
   read32(a: number): number {
-    const d = this.device(a >>> 0, false);
+    const d = this.device(a >>> 0);
     return d ? d.read((a >>> 0) - d.base, 4) : this.memory.read32(a);
   }
   write8(a: number, v: number): void {
-    const d = this.device(a >>> 0, true);
+    const d = this.device(a >>> 0);
     if (d) d.write((a >>> 0) - d.base, v, 1);
     else this.memory.write8(a, v);
   }
   write16(a: number, v: number): void {
-    const d = this.device(a >>> 0, true);
+    const d = this.device(a >>> 0);
     if (d) d.write((a >>> 0) - d.base, v, 2);
     else this.memory.write16(a, v);
   }
   write32(a: number, v: number): void {
-    const d = this.device(a >>> 0, true);
+    const d = this.device(a >>> 0);
     if (d) d.write((a >>> 0) - d.base, v, 4);
     else this.memory.write32(a, v);
   }
@@ -239,7 +235,7 @@ export function programRig(source: string, options: ExceptionModelOptions = {}):
   const placeholder = memory as Bus;
   const model = new ExceptionModel(state, placeholder, clock, { ...options, onStop: (r) => stops.push(r) });
   const scs = new SystemControlSpace(model);
-  const bus = new DeviceBus(memory, [scs, model.dwt], model.mpu);
+  const bus = new DeviceBus(memory, [scs, model.dwt]);
   model.bus = bus;
   const cpu = new Cpu({ bus, clock, state });
   connectExceptionModel(model, cpu);

@@ -84,6 +84,171 @@ memmanage:
   });
 });
 
+describe('MPU permissions enforced by the core', () => {
+  /** MPU region `n` at `base` with RASR `rasr`, then MPU_CTRL = ENABLE | PRIVDEFENA and SHCSR.MEMFAULTENA. */
+  const region = (n: number, base: number, rasr: number) => `
+  ldr r0, =0xE000ED98
+  movs r1, #${n}
+  str r1, [r0]
+  ldr r1, =0x${base.toString(16)}
+  str r1, [r0, #4]
+  ldr r1, =0x${rasr.toString(16)}
+  str r1, [r0, #8]
+  movs r1, #5
+  str r1, [r0, #-4]
+  ldr r0, =0xE000ED24
+  ldr r1, =0x00010000
+  str r1, [r0]
+  dsb
+  isb`;
+  /** A MemManage handler that logs CFSR, MMFAR and the stacked PC, then stops. */
+  const logAndStop = `
+.thumb_func
+memmanage:
+  ldr r3, =0xE000ED28
+  ldr r0, [r3]
+  LOGREG r0
+  ldr r0, [r3, #12]
+  LOGREG r0
+  ldr r0, [sp, #24]
+  LOGREG r0
+  bkpt #0`;
+  const AP_READ_ONLY = 6 << 24;
+  const AP_PRIVILEGED_ONLY = 1 << 24;
+  const XN = 1 << 28;
+  const SIZE_4KB = 11 << 1;
+
+  it('a store to a read-only region: DACCVIOL with MMFAR; loads from it still work', () => {
+    const rig = programRig(`
+.thumb_func
+reset:
+${region(0, 0x20004000, AP_READ_ONLY | SIZE_4KB | 1)}
+  ldr r4, =0x20004008
+  ldr r5, [r4]           @ allowed
+  LOG 1
+  str r5, [r4]           @ refused
+  LOG 2
+  bkpt #0
+${logAndStop}
+`);
+    expect(rig.run()?.kind).toBe('bkpt');
+    const storePc = rig.log()[3];
+    expect(rig.log()).toEqual([1, Cfsr.DACCVIOL | Cfsr.MMARVALID, 0x20004008, storePc]);
+    expect(rig.memory.read16(storePc)).toBe(0x6025); // str r5, [r4]: the faulting instruction is stacked
+  });
+
+  it('an unaligned load that runs from an open page into a refused one faults at the refused part', () => {
+    // Region 0: no access at 0x20010000 (4 KB). The word at 0x2000FFFE is split into halfwords at
+    // 0x2000FFFE and 0x20010000; the second is refused, and MMFAR holds its address (B3.2.16).
+    const rig = programRig(`
+.thumb_func
+reset:
+${region(0, 0x20010000, SIZE_4KB | 1)}
+  ldr r4, =0x2000FFFC
+  ldr r5, [r4]           @ aligned, below the region: allowed
+  LOG 1
+  ldr r4, =0x2000FFFE
+  ldr r5, [r4]           @ unaligned, into the region: refused
+  LOG 2
+  bkpt #0
+${logAndStop}
+`);
+    expect(rig.run()?.kind).toBe('bkpt');
+    expect(rig.log().slice(0, 3)).toEqual([1, Cfsr.DACCVIOL | Cfsr.MMARVALID, 0x20010000]);
+  });
+
+  it('unprivileged thread code is refused a privileged-only region that handler code may read', () => {
+    // Unprivileged code has no background map (B3.5.1): regions 0 and 1 give it the flash (64 KB) and
+    // the RAM (128 KB) in full; region 2, numbered higher, wins over region 1 for its 4 KB.
+    const rig = programRig(`
+.thumb_func
+reset:
+${region(0, 0x08000000, (3 << 24) | (15 << 1) | 1)}
+${region(1, 0x20000000, (3 << 24) | (16 << 1) | 1)}
+${region(2, 0x20004000, AP_PRIVILEGED_ONLY | SIZE_4KB | 1)}
+  ldr r4, =0x20004000
+  ldr r1, =0x1234
+  str r1, [r4]           @ privileged: allowed
+  svc #0                 @ the handler reads it too
+  movs r0, #1
+  msr control, r0        @ CONTROL.nPRIV: thread code is unprivileged from here
+  isb
+  ldr r5, [r4]           @ refused
+  LOG 2
+  bkpt #0
+
+.thumb_func
+svcall:
+  ldr r0, [r4]
+  LOGREG r0
+  bx lr
+${logAndStop}
+`);
+    expect(rig.run()?.kind).toBe('bkpt');
+    expect(rig.log().slice(0, 3)).toEqual([0x1234, Cfsr.DACCVIOL | Cfsr.MMARVALID, 0x20004000]);
+  });
+
+  it('executing from an XN region: IACCVIOL, no address, the stacked PC is the refused instruction', () => {
+    const rig = programRig(`
+.thumb_func
+reset:
+${region(0, 0x20004000, XN | (3 << 24) | SIZE_4KB | 1)}
+  ldr r0, =0x20004101
+  bx r0
+${logAndStop}
+`);
+    expect(rig.run()?.kind).toBe('bkpt');
+    expect(rig.log()).toEqual([Cfsr.IACCVIOL, 0, 0x20004100]);
+  });
+
+  it("the default map's execute-never regions refuse a fetch with the MPU off (B3.1 Table B3-1)", () => {
+    const rig = programRig(`
+.thumb_func
+reset:
+  ldr r0, =0xE000ED24
+  ldr r1, =0x00010000
+  str r1, [r0]           @ SHCSR.MEMFAULTENA
+  ldr r0, =0x40011001    @ a peripheral (Device, XN): a corrupt function pointer
+  bx r0
+${logAndStop}
+`);
+    expect(rig.run()?.kind).toBe('bkpt');
+    expect(rig.log()).toEqual([Cfsr.IACCVIOL, 0, 0x40011000]);
+  });
+
+  it('a thread stack that runs into a no-access guard region: MSTKERR when the exception frame is pushed', () => {
+    const rig = programRig(`
+.thumb_func
+reset:
+${region(0, 0x20004000, SIZE_4KB | 1)}
+  ldr r0, =0x20005010    @ PSP 16 bytes above the guard: a 32-byte frame reaches into it
+  msr psp, r0
+  movs r0, #2
+  msr control, r0        @ thread code on PSP
+  isb
+  svc #0
+  bkpt #1
+
+.thumb_func
+svcall:
+  LOG 11
+  bkpt #0
+
+.thumb_func
+memmanage:
+  ldr r3, =0xE000ED28
+  ldr r0, [r3]
+  LOGREG r0
+  bkpt #0
+`);
+    expect(rig.run()?.kind).toBe('bkpt');
+    const log = rig.log();
+    const cfsr = log.find((v) => v !== 11);
+    expect(cfsr).toBe(Cfsr.MSTKERR);
+    expect(rig.model.isActive(Exc.MemManage) || rig.model.isPending(Exc.MemManage)).toBe(true);
+  });
+});
+
 describe('cache maintenance from firmware', () => {
   it('the SCB_EnableDCache sequence: 128 sets × 4 ways of DCISW, then CCR.DC', () => {
     const setWay: number[] = [];

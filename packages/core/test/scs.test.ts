@@ -350,6 +350,50 @@ describe('MPU (B3.5)', () => {
     expect(model.mpu.memoryType(0xc0000000, false)).toBe('device');
   });
 
+  it('marks the 64 KB pages where a data access may be refused, exactly (restrictedPages)', () => {
+    const { wr, model } = scsRig();
+    const mpu = model.mpu;
+    /** The marked pages as [first, last] runs of page numbers (address >>> 16). */
+    const runs = (pages: Uint8Array | null): [number, number][] => {
+      const out: [number, number][] = [];
+      if (pages === null) return out;
+      for (let p = 0; p < pages.length; p++) {
+        if (pages[p] === 0) continue;
+        const last = out.at(-1);
+        if (last !== undefined && last[1] === p - 1) last[1] = p;
+        else out.push([p, p]);
+      }
+      return out;
+    };
+    expect(mpu.restrictedPages(true)).toBeNull(); // MPU off: the default map refuses no data access
+    // libDaisy's regions (above): both full access, PRIVDEFENA.
+    wr(0xe000ed98, 0);
+    wr(0xe000ed9c, 0x30000000);
+    wr(0xe000eda0, 0x030c001d);
+    wr(0xe000ed9c, 0xc0000000 | 0x10 | 1);
+    wr(0xe000eda0, 0x030b0033);
+    wr(0xe000ed94, 5);
+    expect(mpu.restrictedPages(true)).toBeNull();
+    // Unprivileged code has no background map (B3.5.1): everything below the system region is refused
+    // but the 64 MB SDRAM region (pages 0xC000-0xC3FF); the 32 KB region covers only half of 0x3000.
+    expect(runs(mpu.restrictedPages(false))).toEqual([
+      [0x0000, 0xbfff],
+      [0xc400, 0xdfff],
+    ]);
+    // Region 2: 256 B read-only (AP = 0b110) at 0x24001000: its one page.
+    wr(0xe000ed9c, 0x24001000 | 0x10 | 2);
+    wr(0xe000eda0, (6 << 24) | (7 << 1) | 1);
+    expect(runs(mpu.restrictedPages(true))).toEqual([[0x2400, 0x2400]]);
+    wr(0xe000eda0, 0); // region 2 off again
+    // STM32CubeMX's default: region 0 over all 4 GB, no access, XN, sub-regions 0, 1, 2 and 7 disabled
+    // (SRD 0x87): 0x60000000-0xDFFFFFFF refused, the rest left to the background map.
+    wr(0xe000ed9c, 0x00000000 | 0x10 | 0);
+    wr(0xe000eda0, 0x10000000 | (0x87 << 8) | (31 << 1) | 1);
+    wr(0xe000ed9c, 0x10 | 1);
+    wr(0xe000eda0, 0);
+    expect(runs(mpu.restrictedPages(true))).toEqual([[0x6000, 0xdfff]]);
+  });
+
   it('RBAR/RASR aliases program consecutive regions', () => {
     const { wr, rd } = scsRig();
     wr(0xe000ed9c, 0x20000000 | 0x10 | 4);

@@ -502,17 +502,20 @@ export class DaisyBoard {
     });
     const m = this.exceptions;
     const status = describeFaultStatus({ cfsr: m.cfsr, hfsr: m.hfsr, mmfar: m.mmfar, bfar: m.bfar });
+    // A frame the MPU or the bus refused (MSTKERR, STKERR) was not written: the PC comes from the entry.
+    const pc = m.unstackedReturnAddress >= 0 ? m.unstackedReturnAddress : stacked.pc;
+    if (m.unstackedReturnAddress >= 0) status.push('the exception frame could not be stacked: the stack holds no saved registers');
     const callStack = this.profiler.callStack().slice(1);
     this.fault = {
       exception: name,
-      pc: stacked.pc,
-      location: this.image.symbols.describe(stacked.pc),
+      pc,
+      location: this.image.symbols.describe(pc),
       status,
       stacked,
       callStack,
     };
     // A handler that is only `b .` stops as spinning before its first instruction retires: the fault says more.
     if (this.stop?.reason === 'spin-forever') this.stop = null;
-    this.requestStop('fault', `${name} at ${this.fault.location} (pc ${hex(stacked.pc)})${status.length ? `: ${status.join('; ')}` : ''}`);
+    this.requestStop('fault', `${name} at ${this.fault.location} (pc ${hex(pc)})${status.length ? `: ${status.join('; ')}` : ''}`);
   }
 }

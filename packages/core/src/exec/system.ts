@@ -154,6 +154,7 @@ export function msr(cpu: Cpu, i: Insn): void {
           c = (c & ~4) | (v & 4);
           s.control = c;
           s.selectStack();
+          cpu.exceptions.controlWritten?.();
           return;
         }
       }

@@ -161,6 +161,13 @@ const AP_USER_WRITE = [0, 0, 0, 1, 0, 0, 0, 0];
 
 export const MPU_REGION_COUNT = 16;
 
+/** Granule of Mpu.restrictedPages: 64 KB, 65 536 pages over the address space. */
+const PAGE_SHIFT = 16;
+const PAGE_BYTES = 1 << PAGE_SHIFT;
+const PAGE_COUNT = 1 << (32 - PAGE_SHIFT);
+/** First page of the system region (0xE0000000), where the MPU never applies (B3.5.1). */
+const SYSTEM_PAGE = 0xe0000000 / PAGE_BYTES;
+
 /** Register offsets from 0xE000ED90. */
 export const enum MpuReg {
   Type = 0x00,
@@ -202,6 +209,8 @@ export class Mpu {
    * negative-priority bypass switching while it matters. Attribute caches (the timing model) flush here.
    */
   onChange: (() => void) | null = null;
+  /** Counts configuration changes (MPU_CTRL, RBAR, RASR, reset), not the negative-priority bypass. */
+  configVersion = 0;
 
   // Decoded table of enabled regions, highest region number first (it wins, B3.5.3).
   private activeCount = 0;
@@ -300,6 +309,7 @@ export class Mpu {
       this.activeIndex[n++] = i;
     }
     this.activeCount = n;
+    this.configVersion++;
     if (this.onChange) this.onChange();
   }
 
@@ -309,42 +319,89 @@ export class Mpu {
    */
   lookup(addr: number, isWrite: boolean, isFetch: boolean, privileged: boolean): number {
     addr >>>= 0;
-    let attr: number;
     // The MPU never applies to the system region (B3.5.1); it is bypassed when off, or at negative
     // priority without HFNMIENA (B3.5.5).
-    if (addr >= 0xe0000000 || (this.ctrl & 1) === 0 || (this.negative && (this.ctrl & 2) === 0)) {
-      attr = defaultMapAttributes(addr);
-    } else {
-      attr = -1;
-      for (let k = 0; k < this.activeCount; k++) {
-        const i = this.activeIndex[k];
-        if (((addr & this.regionMask[i]) >>> 0) !== this.regionBase[i]) continue;
-        const srd = this.regionSrd[i];
-        if (srd !== 0) {
-          // Eight equal sub-regions; a set SRD bit removes that part from the region (B3.5.4).
-          const sub = (((addr - this.regionBase[i]) >>> 0) >>> this.regionSubShift[i]) & 7;
-          if ((srd >>> sub) & 1) continue;
-        }
-        const ap = (this.rasr[i] >>> 24) & 7;
-        const allowed = privileged
-          ? isWrite
-            ? AP_PRIV_WRITE[ap]
-            : AP_PRIV_READ[ap]
-          : isWrite
-            ? AP_USER_WRITE[ap]
-            : AP_USER_READ[ap];
-        attr = this.regionAttr[i];
-        if (!allowed) attr |= MemAttr.Fault;
-        break;
-      }
-      if (attr < 0) {
-        // No region: the background (default) map for privileged accesses with PRIVDEFENA, else a fault.
-        attr = defaultMapAttributes(addr);
-        if (!privileged || (this.ctrl & 4) === 0) attr |= MemAttr.Fault;
-      }
-    }
+    const bypassed = addr >= 0xe0000000 || (this.ctrl & 1) === 0 || (this.negative && (this.ctrl & 2) === 0);
+    let attr = bypassed ? defaultMapAttributes(addr) : this.regionLookup(addr, isWrite, privileged);
     if (isFetch && (attr & MemAttr.ExecuteNever)) attr |= MemAttr.Fault;
     return attr;
+  }
+
+  /** The lookup through the enabled regions (the MPU on and not bypassed), XN not yet applied. */
+  private regionLookup(addr: number, isWrite: boolean, privileged: boolean): number {
+    for (let k = 0; k < this.activeCount; k++) {
+      const i = this.activeIndex[k];
+      if (((addr & this.regionMask[i]) >>> 0) !== this.regionBase[i]) continue;
+      const srd = this.regionSrd[i];
+      if (srd !== 0) {
+        // Eight equal sub-regions; a set SRD bit removes that part from the region (B3.5.4).
+        const sub = (((addr - this.regionBase[i]) >>> 0) >>> this.regionSubShift[i]) & 7;
+        if ((srd >>> sub) & 1) continue;
+      }
+      const ap = (this.rasr[i] >>> 24) & 7;
+      const allowed = privileged
+        ? isWrite
+          ? AP_PRIV_WRITE[ap]
+          : AP_PRIV_READ[ap]
+        : isWrite
+          ? AP_USER_WRITE[ap]
+          : AP_USER_READ[ap];
+      return allowed ? this.regionAttr[i] : this.regionAttr[i] | MemAttr.Fault;
+    }
+    // No region: the background (default) map for privileged accesses with PRIVDEFENA, else a fault.
+    const attr = defaultMapAttributes(addr);
+    return !privileged || (this.ctrl & 4) === 0 ? attr | MemAttr.Fault : attr;
+  }
+
+  /**
+   * The 64 KB pages (address >>> 16) where the enabled MPU may refuse a data read or write at the given
+   * privilege, or null when it refuses none anywhere (off, or every region and the background allow
+   * both). The core tests one byte of this table per access and asks `lookup` only on a marked page.
+   * Exact per page: a page is evaluated at every region and sub-region edge inside it. The
+   * negative-priority bypass is ignored (a page it would let through is still marked; lookup decides).
+   */
+  restrictedPages(privileged: boolean): Uint8Array | null {
+    if ((this.ctrl & 1) === 0) return null;
+    const pages = new Uint8Array(PAGE_COUNT);
+    // Pages no region touches see the background: refused unless privileged with PRIVDEFENA.
+    const background = !privileged || (this.ctrl & 4) === 0 ? 1 : 0;
+    const touched = new Uint8Array(PAGE_COUNT);
+    for (let k = 0; k < this.activeCount; k++) {
+      const i = this.activeIndex[k];
+      const last = (this.regionBase[i] + ~this.regionMask[i]) >>> 0;
+      touched.fill(1, this.regionBase[i] >>> PAGE_SHIFT, (last >>> PAGE_SHIFT) + 1);
+    }
+    let any = false;
+    const edges: number[] = [];
+    // The system region (0xE0000000 up) is never checked by the MPU (B3.5.1).
+    for (let p = 0; p < SYSTEM_PAGE; p++) {
+      let refused: boolean;
+      if (touched[p] === 0) refused = background === 1;
+      else {
+        const start = p * PAGE_BYTES;
+        edges.length = 0;
+        edges.push(start);
+        for (let k = 0; k < this.activeCount; k++) this.edgesInPage(this.activeIndex[k], start, edges);
+        refused = edges.some((a) => isFault(this.regionLookup(a, false, privileged)) || isFault(this.regionLookup(a, true, privileged)));
+      }
+      if (refused) {
+        pages[p] = 1;
+        any = true;
+      }
+    }
+    return any ? pages : null;
+  }
+
+  /** Pushes the addresses inside page [start, start + 64 KB) where region i or one of its sub-regions begins or ends. */
+  private edgesInPage(i: number, start: number, edges: number[]): void {
+    const base = this.regionBase[i];
+    const size = (~this.regionMask[i] >>> 0) + 1;
+    const end = base + size;
+    if (end <= start || base >= start + PAGE_BYTES) return;
+    const step = this.regionSrd[i] !== 0 ? size / 8 : size;
+    if (step >= PAGE_BYTES) return; // whole sub-regions cover whole pages: the page start decides
+    for (let a = Math.max(base, start); a < Math.min(end, start + PAGE_BYTES); a += step) edges.push(a);
+    if (end < start + PAGE_BYTES) edges.push(end);
   }
 
   /** The memory type of a privileged data access (what the SoC bus needs for unaligned-access rules). */

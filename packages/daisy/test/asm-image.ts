@@ -1,0 +1,48 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadElf, type ElfImage } from '@seedsim/elf';
+
+/** A linker script for tiny test images: vectors and code in internal flash, data in DTCM. */
+export const FLASH_DTCM_SCRIPT = `
+MEMORY { FLASH (rx) : ORIGIN = 0x08000000, LENGTH = 128K
+         DTCMRAM (rwx) : ORIGIN = 0x20000000, LENGTH = 128K }
+SECTIONS {
+  .isr_vector : { KEEP(*(.isr_vector)) } > FLASH
+  .text : { *(.text*) } > FLASH
+  .bss (NOLOAD) : { *(.bss*) } > DTCMRAM
+}`;
+
+/**
+ * `recurse(r0)`: calls itself r0 levels deep; each level pushes r4-r7 and lr (20 bytes, lowest word
+ * first) and reserves 64 bytes: 84 bytes of stack a level.
+ */
+export const RECURSE_84_BYTES_A_LEVEL = `
+  .thumb_func
+  .global recurse
+  .type recurse, %function
+recurse:
+  push {r4-r7, lr}
+  sub sp, #64
+  subs r0, #1
+  beq 2f
+  bl recurse
+2: add sp, #64
+  pop {r4-r7, pc}
+  .size recurse, . - recurse
+`;
+
+/** Assembles and links a tiny image with Debian's arm-none-eabi binutils (installed by .ci/run). */
+export function linkImage(source: string, script = FLASH_DTCM_SCRIPT, name = 'test.elf'): ElfImage {
+  const dir = mkdtempSync(join(tmpdir(), 'seedsim-asm-'));
+  try {
+    writeFileSync(join(dir, 'a.s'), source);
+    writeFileSync(join(dir, 'a.ld'), script);
+    execFileSync('arm-none-eabi-as', ['-mcpu=cortex-m7', '-mthumb', '-o', join(dir, 'a.o'), join(dir, 'a.s')]);
+    execFileSync('arm-none-eabi-ld', ['-T', join(dir, 'a.ld'), '-o', join(dir, 'a.elf'), join(dir, 'a.o')]);
+    return loadElf(new Uint8Array(readFileSync(join(dir, 'a.elf'))), name);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
