@@ -163,10 +163,9 @@ export const MPU_REGION_COUNT = 16;
 
 /** Granule of Mpu.restrictedPages: 64 KB, 65 536 pages over the address space. */
 const PAGE_SHIFT = 16;
-const PAGE_BYTES = 1 << PAGE_SHIFT;
 const PAGE_COUNT = 1 << (32 - PAGE_SHIFT);
-/** First page of the system region (0xE0000000), where the MPU never applies (B3.5.1). */
-const SYSTEM_PAGE = 0xe0000000 / PAGE_BYTES;
+/** The system region, where the MPU never applies (B3.5.1). */
+const SYSTEM_BASE = 0xe0000000;
 
 /** Register offsets from 0xE000ED90. */
 export const enum MpuReg {
@@ -357,51 +356,32 @@ export class Mpu {
    * The 64 KB pages (address >>> 16) where the enabled MPU may refuse a data read or write at the given
    * privilege, or null when it refuses none anywhere (off, or every region and the background allow
    * both). The core tests one byte of this table per access and asks `lookup` only on a marked page.
-   * Exact per page: a page is evaluated at every region and sub-region edge inside it. The
-   * negative-priority bypass is ignored (a page it would let through is still marked; lookup decides).
+   * Exact: between two neighbouring region or sub-region edges every address gets the same answer, so
+   * each such interval is looked up once (a few dozen intervals, microseconds). The negative-priority
+   * bypass is ignored (a page it would let through is still marked; lookup decides).
    */
   restrictedPages(privileged: boolean): Uint8Array | null {
     if ((this.ctrl & 1) === 0) return null;
-    const pages = new Uint8Array(PAGE_COUNT);
-    // Pages no region touches see the background: refused unless privileged with PRIVDEFENA.
-    const background = !privileged || (this.ctrl & 4) === 0 ? 1 : 0;
-    const touched = new Uint8Array(PAGE_COUNT);
+    // The system region (0xE0000000 up) is never checked by the MPU (B3.5.1).
+    const edges = [0, SYSTEM_BASE];
     for (let k = 0; k < this.activeCount; k++) {
       const i = this.activeIndex[k];
-      const last = (this.regionBase[i] + ~this.regionMask[i]) >>> 0;
-      touched.fill(1, this.regionBase[i] >>> PAGE_SHIFT, (last >>> PAGE_SHIFT) + 1);
+      const base = this.regionBase[i];
+      const size = (~this.regionMask[i] >>> 0) + 1;
+      const step = this.regionSrd[i] !== 0 ? size / 8 : size;
+      for (let a = base; a <= base + size; a += step) if (a < SYSTEM_BASE) edges.push(a);
     }
-    let any = false;
-    const edges: number[] = [];
-    // The system region (0xE0000000 up) is never checked by the MPU (B3.5.1).
-    for (let p = 0; p < SYSTEM_PAGE; p++) {
-      let refused: boolean;
-      if (touched[p] === 0) refused = background === 1;
-      else {
-        const start = p * PAGE_BYTES;
-        edges.length = 0;
-        edges.push(start);
-        for (let k = 0; k < this.activeCount; k++) this.edgesInPage(this.activeIndex[k], start, edges);
-        refused = edges.some((a) => isFault(this.regionLookup(a, false, privileged)) || isFault(this.regionLookup(a, true, privileged)));
-      }
-      if (refused) {
-        pages[p] = 1;
-        any = true;
-      }
+    edges.sort((x, y) => x - y);
+    let pages: Uint8Array | null = null;
+    for (let e = 0; e + 1 < edges.length; e++) {
+      const low = edges[e];
+      const high = edges[e + 1];
+      if (low === high) continue;
+      if (!isFault(this.regionLookup(low, false, privileged)) && !isFault(this.regionLookup(low, true, privileged))) continue;
+      pages ??= new Uint8Array(PAGE_COUNT);
+      pages.fill(1, low >>> PAGE_SHIFT, ((high - 1) >>> PAGE_SHIFT) + 1);
     }
-    return any ? pages : null;
-  }
-
-  /** Pushes the addresses inside page [start, start + 64 KB) where region i or one of its sub-regions begins or ends. */
-  private edgesInPage(i: number, start: number, edges: number[]): void {
-    const base = this.regionBase[i];
-    const size = (~this.regionMask[i] >>> 0) + 1;
-    const end = base + size;
-    if (end <= start || base >= start + PAGE_BYTES) return;
-    const step = this.regionSrd[i] !== 0 ? size / 8 : size;
-    if (step >= PAGE_BYTES) return; // whole sub-regions cover whole pages: the page start decides
-    for (let a = Math.max(base, start); a < Math.min(end, start + PAGE_BYTES); a += step) edges.push(a);
-    if (end < start + PAGE_BYTES) edges.push(end);
+    return pages;
   }
 
   /** The memory type of a privileged data access (what the SoC bus needs for unaligned-access rules). */
