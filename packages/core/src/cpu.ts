@@ -61,6 +61,11 @@ const PAGE_SHIFT = 12;
 const PAGE_HALFWORDS = 1 << (PAGE_SHIFT - 1);
 const NO_PAGE: (Insn | null)[] = [];
 
+type DecodeDirectory = ((Insn | null)[] | undefined)[][];
+function newDirectory(): DecodeDirectory {
+  return new Array(1 << (32 - PAGE_SHIFT - 8));
+}
+
 /** APSR condition check (A7.3.1, ConditionPassed). */
 export function conditionPassed(s: CpuState, cond: number): boolean {
   let result: boolean;
@@ -144,7 +149,14 @@ export class Cpu {
   private storeCount = 0;
   private fpCount = 0;
   /** Decoded pages: directory[page >>> 8][page & 0xff] (two levels, so a page switch is two array loads). */
-  private directory: ((Insn | null)[] | undefined)[][] = new Array(1 << (32 - PAGE_SHIFT - 8));
+  private directory: DecodeDirectory = newDirectory();
+  /**
+   * The decode cache not in use: privileged code and unprivileged thread code decode into caches of
+   * their own, because an instruction's fetch permission, checked when it is decoded, can depend on the
+   * privilege (B3.5). setFetchPrivilege swaps them.
+   */
+  private otherDirectory: DecodeDirectory = newDirectory();
+  private fetchPrivileged = true;
   private curPageNumber = -1;
   private curPage: (Insn | null)[] = NO_PAGE;
   /** One byte per 4 KiB page: non-zero when the page holds decoded instructions (stores check it). */
@@ -352,9 +364,11 @@ export class Cpu {
     while (a < end) {
       const pageNumber = a >>> PAGE_SHIFT;
       const pageEnd = Math.min(end, (pageNumber + 1) * (1 << PAGE_SHIFT));
-      const page = this.codePages[pageNumber] !== 0 ? this.directory[pageNumber >>> 8]?.[pageNumber & 0xff] : undefined;
-      if (page !== undefined) {
-        for (let h = a; h < pageEnd; h += 2) page[(h & 0xfff) >>> 1] = null;
+      if (this.codePages[pageNumber] !== 0) {
+        for (const directory of [this.directory, this.otherDirectory]) {
+          const page = directory[pageNumber >>> 8]?.[pageNumber & 0xff];
+          if (page !== undefined) for (let h = a; h < pageEnd; h += 2) page[(h & 0xfff) >>> 1] = null;
+        }
       }
       a = pageEnd;
     }
@@ -362,8 +376,23 @@ export class Cpu {
 
   /** Forgets every decoded instruction (e.g. after the memory map changes, QSPI becomes memory-mapped). */
   invalidateAllCode(): void {
-    this.directory = new Array(1 << (32 - PAGE_SHIFT - 8));
+    this.directory = newDirectory();
+    this.otherDirectory = newDirectory();
     this.codePages.fill(0);
+    this.curPageNumber = -1;
+    this.curPage = NO_PAGE;
+  }
+
+  /**
+   * Decodes from here on with the fetch permissions of privileged or unprivileged execution (the
+   * exception model calls it when Handler mode or CONTROL.nPRIV changes the privilege, B1.4.4).
+   */
+  setFetchPrivilege(privileged: boolean): void {
+    if (privileged === this.fetchPrivileged) return;
+    this.fetchPrivileged = privileged;
+    const other = this.otherDirectory;
+    this.otherDirectory = this.directory;
+    this.directory = other;
     this.curPageNumber = -1;
     this.curPage = NO_PAGE;
   }

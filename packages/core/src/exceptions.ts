@@ -176,6 +176,11 @@ export class ExceptionModel implements ExceptionHost {
    * moment fetch permissions may have changed, so the core drops its decoded instructions.
    */
   onMpuPagesChanged: ((pages: Uint8Array | null) => void) | null = null;
+  /**
+   * Told when the core's privilege may have changed (exception entry and return, MSR CONTROL, reset):
+   * privileged in Handler mode or with CONTROL.nPRIV = 0 (B1.4.4). Cheap: called on every entry and return.
+   */
+  onPrivilegeChanged: ((privileged: boolean) => void) | null = null;
   private mpuPages: Uint8Array | null = null;
   /** The MPU configuration and thread privilege `mpuPages` was computed for. */
   private mpuPagesVersion = -1;
@@ -267,6 +272,7 @@ export class ExceptionModel implements ExceptionHost {
     s.ipsr = 0;
     s.control = 0;
     s.selectStack();
+    this.privilegeMayHaveChanged();
     s.primask = 0;
     s.faultmask = 0;
     s.basepri = 0;
@@ -617,6 +623,7 @@ export class ExceptionModel implements ExceptionHost {
 
   controlWritten(): void {
     this.mpuPagesMayHaveChanged();
+    this.privilegeMayHaveChanged();
   }
 
   /**
@@ -818,6 +825,12 @@ export class ExceptionModel implements ExceptionHost {
     s.exclusiveAddress = -1;
     this.eventRegister = 1;
     this.updateAttention();
+    this.privilegeMayHaveChanged();
+  }
+
+  private privilegeMayHaveChanged(): void {
+    const s = this.state;
+    if (this.onPrivilegeChanged) this.onPrivilegeChanged(s.ipsr !== 0 || (s.control & CONTROL_NPRIV) === 0);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -976,6 +989,7 @@ export class ExceptionModel implements ExceptionHost {
     if (low === 0xd) control |= CONTROL_SPSEL;
     s.control = control;
     s.selectStack();
+    this.privilegeMayHaveChanged();
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -1209,6 +1223,8 @@ export interface ExceptionCoreHooks {
   basepriMask: number;
   /** Takes the pages where the MPU may refuse a data access and drops the decoded instructions (Cpu.setMpuPages). */
   setMpuPages(pages: Uint8Array | null): void;
+  /** Decodes with privileged or unprivileged fetch permissions from here on (Cpu.setFetchPrivilege). */
+  setFetchPrivilege(privileged: boolean): void;
 }
 
 /**
@@ -1237,5 +1253,10 @@ export function connectExceptionModel(model: ExceptionModel, core: ExceptionCore
   model.onMpuPagesChanged = (pages) => {
     core.setMpuPages(pages);
     if (previousMpu) previousMpu(pages);
+  };
+  const previousPrivilege = model.onPrivilegeChanged;
+  model.onPrivilegeChanged = (privileged) => {
+    core.setFetchPrivilege(privileged);
+    if (previousPrivilege) previousPrivilege(privileged);
   };
 }

@@ -188,6 +188,53 @@ ${logAndStop}
     expect(rig.log().slice(0, 3)).toEqual([0x1234, Cfsr.DACCVIOL | Cfsr.MMARVALID, 0x20004000]);
   });
 
+  it('code decoded by privileged code is refused when unprivileged thread code runs it (fetch per privilege)', () => {
+    // Regions 0 and 1 give unprivileged code the flash and the RAM; region 2, a 4 KB page of flash
+    // holding privileged_fn, is privileged-only (AP = 0b001). The SVC handler's call decodes it.
+    const rig = programRig(`
+.thumb_func
+reset:
+${region(0, 0x08000000, (3 << 24) | (15 << 1) | 1)}
+${region(1, 0x20000000, (3 << 24) | (16 << 1) | 1)}
+  ldr r0, =0xE000ED98
+  movs r1, #2
+  str r1, [r0]           @ RNR = 2
+  ldr r1, =privileged_fn
+  bic r1, r1, #1
+  str r1, [r0, #4]       @ RBAR = the page of privileged_fn
+  ldr r1, =0x${(AP_PRIVILEGED_ONLY | SIZE_4KB | 1).toString(16)}
+  str r1, [r0, #8]
+  dsb
+  isb
+  movs r0, #1
+  msr control, r0        @ CONTROL.nPRIV: thread code is unprivileged
+  isb
+  svc #0                 @ the handler (privileged) calls privileged_fn: decoded and run
+  bl privileged_fn       @ the same instructions from unprivileged thread code: refused
+  LOG 2
+  bkpt #0
+
+.thumb_func
+svcall:
+  push {lr}
+  bl privileged_fn
+  LOGREG r0
+  pop {pc}
+${logAndStop}
+
+.balign 4096
+.thumb_func
+privileged_fn:
+  movs r0, #42
+  bx lr
+`);
+    expect(rig.run()?.kind).toBe('bkpt');
+    const log = rig.log();
+    expect([log[0], log[1]]).toEqual([42, Cfsr.IACCVIOL]);
+    expect(log[3] % 4096).toBe(0); // the stacked PC: privileged_fn's first instruction
+    expect(log[3]).toBeGreaterThan(0x08000000);
+  });
+
   it('executing from an XN region: IACCVIOL, no address, the stacked PC is the refused instruction', () => {
     const rig = programRig(`
 .thumb_func
