@@ -17,4 +17,11 @@ export interface MemoryDevice {
   poke?(addr: number, value: number, size: AccessSize): void;
   /** Loader access: writes the backing store with no side effects (e.g. a QSPI flash image). */
   loadImage?(addr: number, bytes: Uint8Array): void;
+  /**
+   * True when a read can change nothing and its value changes only by a write or a command through
+   * other registers (which the bus counts), like flash behind a memory-mapped window: such reads are
+   * not counted in Bus.deviceAccesses, so a loop that reads constants from the window can be skipped as
+   * idle (MmioDevice.eventStableRead is the same promise for a register).
+   */
+  readonly eventStableReads?: boolean;
 }

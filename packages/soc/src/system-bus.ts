@@ -268,7 +268,7 @@ export class SystemBus implements Bus {
       if (addr + size > memory.base + memory.size) throw new BusError(addr, false, `access runs past the end of ${memory.device.name}`);
       if (memory.fast !== null) value = memory.fast.read(addr, size);
       else {
-        this.deviceAccesses++;
+        if (memory.device.eventStableReads !== true) this.deviceAccesses++;
         value = memory.device.read(addr, size) >>> 0;
       }
     } else {

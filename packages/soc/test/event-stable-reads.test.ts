@@ -94,6 +94,13 @@ describe('event-stable device reads are not counted as device accesses', () => {
     expect(s.bus.deviceAccesses - before).toBe(2);
   });
 
+  it('reads of the memory-mapped QSPI window do not count (the flash changes only through QUADSPI commands)', () => {
+    const s = soc();
+    s.storage.quadspi.presetDaisyMemoryMapped();
+    expect(s.counted(0x9000_0100)).toBe(0);
+    expect(s.counted(0x9005_de1c)).toBe(0); // a literal-pool load of code running from QSPI (HAL_GetTick)
+  });
+
   it('an unmodelled register counts', () => {
     const s = soc();
     expect(s.counted(I2C1 + 0x20)).toBe(1); // I2C1_PECR: not modelled

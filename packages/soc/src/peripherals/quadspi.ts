@@ -551,6 +551,11 @@ export class Quadspi extends RegisterBlock {
 /** The QUADSPI memory-mapped window at 0x9000_0000 (absolute addresses). */
 class QspiWindow implements MemoryDevice {
   readonly name = 'QSPI';
+  /**
+   * The flash changes only through indirect-mode commands (QUADSPI register writes, counted), and the
+   * window's mode only through CR/CCR writes: a code loop in QSPI that reads its literal pool can idle.
+   */
+  readonly eventStableReads = true;
 
   constructor(private readonly quadspi: Quadspi) {}
 
