@@ -109,7 +109,23 @@ export function smfToTimedBytes(midi: MidiData): TimedBytes[] {
   return out;
 }
 
-/** The stderr warning for MIDI bytes that arrived while USART1's receiver was off. */
-export function midiLostWarning(lost: number): string {
-  return `warning: ${lost} MIDI byte${lost === 1 ? '' : 's'} arrived while USART1's receiver was off (before the firmware enabled it, or UE/RE clear) and ${lost === 1 ? 'was' : 'were'} lost, as on hardware; time MIDI events after the firmware starts listening`;
+/** Symbols of libDaisy's USB MIDI transport (MidiUsbHandler): MIDI that firmware reads over USB, not USART1. */
+const USB_MIDI_SYMBOL = /MidiUsbTransport/;
+
+/**
+ * The stderr warning for MIDI bytes that arrived while USART1's receiver was off. When none arrived with
+ * it on, the firmware never listened on USART1 during the run: it says so, and names USB MIDI when the
+ * image links libDaisy's USB MIDI transport, which --midi does not feed.
+ */
+export function midiLostWarning(lost: number, received: number, symbolNames: Iterable<string> = []): string {
+  const bytes = `${lost} MIDI byte${lost === 1 ? '' : 's'}`;
+  if (received === 0) {
+    let usbMidi = false;
+    for (const name of symbolNames) if (USB_MIDI_SYMBOL.test(name)) usbMidi = true;
+    const hint = usbMidi
+      ? 'this firmware reads MIDI over USB (libDaisy MidiUsbHandler), which seedsim does not feed: --midi goes to USART1 only'
+      : 'the firmware never turned the receiver on (UE and RE) during the run, so it does not listen for MIDI on USART1 (libDaisy MidiUartHandler) or did not get that far';
+    return `warning: ${bytes} went to USART1 and ${lost === 1 ? 'was' : 'were'} lost: ${hint}`;
+  }
+  return `warning: ${bytes} arrived while USART1's receiver was off (before the firmware enabled it, or UE/RE clear) and ${lost === 1 ? 'was' : 'were'} lost, as on hardware; time MIDI events after the firmware starts listening`;
 }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { boardOptions } from '../src/board-options.js';
-import { parseMidiText, readMidiInput } from '../src/midi-input.js';
+import { midiLostWarning, parseMidiText, readMidiInput } from '../src/midi-input.js';
 import { runCli } from './helpers.js';
 
 const build = fileURLToPath(new URL('../../../firmware-fixtures/build/', import.meta.url));
@@ -67,6 +67,13 @@ describe('--midi input', () => {
     writeFileSync(path, '0.001 90 3C 64\n');
     const { stdout, stderr } = await runCli('run', join(build, 'audio-o2.elf'), '--seconds', '0.01', '--timing', 'ideal', '--json', '--midi', path);
     expect(JSON.parse(stdout).midi).toEqual({ received: 0, lost: 3 });
-    expect(stderr).toContain("warning: 3 MIDI bytes arrived while USART1's receiver was off");
+    expect(stderr).toContain('warning: 3 MIDI bytes went to USART1 and were lost: the firmware never turned the receiver on (UE and RE)');
+  });
+
+  it('the lost-bytes warning says whether the firmware listened late, never, or reads MIDI over USB', () => {
+    expect(midiLostWarning(2, 10)).toMatch(/^warning: 2 MIDI bytes arrived while USART1's receiver was off .* time MIDI events after/);
+    expect(midiLostWarning(1, 0, ['main', 'daisy::MidiUartTransport::Init(daisy::MidiUartTransport::Config)'])).toMatch(/1 MIDI byte went to USART1 and was lost: the firmware never turned the receiver on/);
+    const usb = midiLostWarning(6, 0, ['daisy::MidiUsbTransport::Init(daisy::MidiUsbTransport::Config)']);
+    expect(usb).toContain('reads MIDI over USB (libDaisy MidiUsbHandler), which seedsim does not feed');
   });
 });

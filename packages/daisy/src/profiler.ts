@@ -160,9 +160,17 @@ export class Profiler implements FlowObserver {
           this.lastPlainTarget = target;
         }
       }
-    } else if (this.depth > 0 && this.frameKind[this.depth] === FRAME_CALL && ((this.state.r[15] & ~1) >>> 0) === this.frameReturn[this.depth]) {
-      this.settle();
-      this.pop();
+    } else if (this.depth > 0 && this.frameKind[this.depth] === FRAME_CALL) {
+      const target = (this.state.r[15] & ~1) >>> 0;
+      if (target === this.frameReturn[this.depth]) {
+        this.settle();
+        this.pop();
+      } else if (this.functionStarts.has(target)) {
+        // An indirect jump to another function's entry (BX r3 through a function pointer, as GCC ends
+        // HAL_SAI_RxCpltCallback in libDaisy) is a tail call too.
+        this.settle();
+        this.tailCall(target);
+      }
     }
   }
 

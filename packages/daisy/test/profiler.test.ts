@@ -78,6 +78,28 @@ describe('Profiler call stack', () => {
     expect(profiler.callStack()).toEqual(['main']);
   });
 
+  it('an indirect tail call (BX r3 to another function, through a function pointer) is a tail call too', () => {
+    const { profiler, step } = rig();
+    step(InsnClass.Call, CALLBACK, true); // BL callback
+    step();
+    step(InsnClass.BranchIndirect, HELPER); // BX r3 = helper: callback ends, helper takes its frame
+    for (let i = 0; i < 3; i++) step();
+    expect(profiler.callStack()).toEqual(['helper', 'main']);
+    step(InsnClass.BranchIndirect, MAIN + 4); // helper's BX LR returns to main
+    const byName = new Map(profiler.profile().map((f) => [f.name, f]));
+    expect(byName.get('callback')!.exclusive).toBe(2);
+    expect(byName.get('helper')!.exclusive).toBe(4);
+    expect(profiler.callStack()).toEqual(['main']);
+  });
+
+  it('an indirect jump inside a function (a jump table) is not a call', () => {
+    const { profiler, step } = rig();
+    step(InsnClass.Call, CALLBACK, true);
+    step(InsnClass.BranchIndirect, CALLBACK + 0x40); // BX r3 into its own body
+    step();
+    expect(profiler.callStack()).toEqual(['callback', 'main']);
+  });
+
   it('reports a watched function called from inside an exception handler, not from thread code', () => {
     const { profiler, step, state, enter, at } = rig();
     const seen: [number, string, number][] = [];

@@ -58,6 +58,11 @@ ${BOARD_OPTION_HELP}
                      time. Images that share an SD card (--sd) run one at a time: each sees what the
                      one before wrote
   -h, --help         this help
+
+Exit status: 0 every image was measured (a rule that fires is listed under "rules fired" but does not
+fail a bench: \`seedsim run\` is the check for rules); 1 an image stopped before its audio callback could
+be measured (a fault, no audio within --boot-seconds) or --baseline found a median grown beyond
+--tolerance; 2 bad usage or an unreadable image.
 `;
 
 /** At most this many threads unless --jobs asks for more: each holds a board (about 70 MB) and its own compiled code. */
@@ -218,7 +223,7 @@ class BenchReport {
     }
     const result = outcome.result;
     this.results.push(result);
-    if (result.midi && result.midi.lost > 0) err(`${image.name}: ${midiLostWarning(result.midi.lost)}\n`);
+    if (result.midi && result.midi.lost > 0) err(`${image.name}: ${midiLostWarning(result.midi.lost, result.midi.received, image.symbols.all.map((s) => s.name))}\n`);
     if (!values.json) out(formatBench(result, this.top) + '\n');
   }
 

@@ -118,7 +118,7 @@ function runBoard(board: DaisyBoard, name: string, settings: RunSettings, out: (
     outcome = { ...outcome, message: cycles !== undefined ? `budget of ${cycles} cycles used` : `budget of ${instructions} instructions used` };
   }
   if (recorder && output) writeFileSync(output, encodeWav24(recorder.audio()));
-  if (board.midiLost > 0) err(`${name}: ${midiLostWarning(board.midiLost)}\n`);
+  if (board.midiLost > 0) err(`${name}: ${midiLostWarning(board.midiLost, board.midiReceived, board.image.symbols.all.map((s) => s.name))}\n`);
 
   const events = board.rules.events;
   const bad = events.length > 0 || !['budget', 'sleep-forever', 'spin-forever'].includes(outcome.reason);
