@@ -16,6 +16,7 @@ export const BOARD_OPTION_SPEC: OptionSpec = {
   sd: { type: 'string' },
   'sd-out': { type: 'string' },
   midi: { type: 'string' },
+  'usb-midi': { type: 'string' },
 };
 
 export const BOARD_OPTION_HELP = `  --boot TYPE        BOOT_NONE | BOOT_SRAM | BOOT_QSPI (default: detected from the ELF)
@@ -33,7 +34,11 @@ export const BOARD_OPTION_HELP = `  --boot TYPE        BOOT_NONE | BOOT_SRAM | B
                      rate: a Standard MIDI File (.mid, timed through its tempo map from power-on) or a
                      text file, one event per line 'SECONDS HEX-BYTES' (e.g. '0.100 90 3C 64', '#'
                      comments); bytes that arrive before the firmware turns the receiver on are lost,
-                     as on hardware, and counted in a warning on stderr`;
+                     as on hardware, and counted in a warning on stderr
+  --usb-midi FILE    MIDI into the micro-USB socket, as a DAW plays into a USB-MIDI device (libDaisy
+                     MidiUsbHandler): the same file formats as --midi; the simulated PC sends each
+                     event as a USB-MIDI packet in the next 1 ms frame once the firmware's device is
+                     enumerated; events before that are lost and counted in a warning on stderr`;
 
 /**
  * Board options from the command line; an SD card comes as the image read from --sd. `newAudioInput`
@@ -82,6 +87,7 @@ export function boardOptions(values: Record<string, unknown>): CliBoardOptions {
   }
   if (options.newAudioInput !== undefined) options.audioInput = options.newAudioInput();
   if (values.midi !== undefined) options.midiInput = readMidiInput(String(values.midi));
+  if (values['usb-midi'] !== undefined) options.usbMidiInput = readMidiInput(String(values['usb-midi']));
   if (values.sd !== undefined) options.sdCard = readInput(String(values.sd), 'SD card image');
   if (values.analog !== undefined) {
     const levels: Record<string, number> = {};

@@ -123,9 +123,19 @@ export function midiLostWarning(lost: number, received: number, symbolNames: Ite
     let usbMidi = false;
     for (const name of symbolNames) if (USB_MIDI_SYMBOL.test(name)) usbMidi = true;
     const hint = usbMidi
-      ? 'this firmware reads MIDI over USB (libDaisy MidiUsbHandler), which seedsim does not feed: --midi goes to USART1 only'
+      ? 'this firmware reads MIDI over USB (libDaisy MidiUsbHandler): give the file with --usb-midi'
       : 'the firmware never turned the receiver on (UE and RE) during the run, so it does not listen for MIDI on USART1 (libDaisy MidiUartHandler) or did not get that far';
     return `warning: ${bytes} went to USART1 and ${lost === 1 ? 'was' : 'were'} lost: ${hint}`;
   }
   return `warning: ${bytes} arrived while USART1's receiver was off (before the firmware enabled it, or UE/RE clear) and ${lost === 1 ? 'was' : 'were'} lost, as on hardware; time MIDI events after the firmware starts listening`;
+}
+
+/** The stderr warning for --usb-midi bytes that arrived while no USB-MIDI device was open. */
+export function usbMidiLostWarning(lost: number, delivered: number): string {
+  const bytes = `${lost} MIDI byte${lost === 1 ? '' : 's'}`;
+  const why =
+    delivered === 0
+      ? 'no USB-MIDI device was open during the run (the firmware did not start USB, or its device is not a USB-MIDI one: libDaisy MidiUsbHandler)'
+      : 'they arrived before the firmware\'s USB-MIDI device was enumerated; time MIDI events after it starts';
+  return `warning: ${bytes} for the USB-MIDI device ${lost === 1 ? 'was' : 'were'} lost: ${why}`;
 }

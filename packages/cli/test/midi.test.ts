@@ -58,6 +58,7 @@ describe('--midi input', () => {
     for (const cmd of ['run', 'bench']) {
       const { stdout } = await runCli(cmd, '--help');
       expect(stdout).toContain('--midi FILE');
+      expect(stdout).toContain('--usb-midi FILE');
     }
   });
 
@@ -70,10 +71,18 @@ describe('--midi input', () => {
     expect(stderr).toContain('warning: 3 MIDI bytes went to USART1 and were lost: the firmware never turned the receiver on (UE and RE)');
   });
 
+  it('run --usb-midi: with no USB-MIDI device in the firmware the bytes are lost, with a warning and the counts in --json', async () => {
+    const path = join(tmp, 'usb.txt');
+    writeFileSync(path, '0.002 90 3C 64\n0.004 80 3C 00\n');
+    const { stdout, stderr } = await runCli('run', join(build, 'audio-o2.elf'), '--seconds', '0.01', '--timing', 'ideal', '--json', '--usb-midi', path);
+    expect(JSON.parse(stdout).usbMidi).toEqual({ delivered: 0, lost: 6 });
+    expect(stderr).toContain('warning: 6 MIDI bytes for the USB-MIDI device were lost: no USB-MIDI device was open during the run');
+  });
+
   it('the lost-bytes warning says whether the firmware listened late, never, or reads MIDI over USB', () => {
     expect(midiLostWarning(2, 10)).toMatch(/^warning: 2 MIDI bytes arrived while USART1's receiver was off .* time MIDI events after/);
     expect(midiLostWarning(1, 0, ['main', 'daisy::MidiUartTransport::Init(daisy::MidiUartTransport::Config)'])).toMatch(/1 MIDI byte went to USART1 and was lost: the firmware never turned the receiver on/);
     const usb = midiLostWarning(6, 0, ['daisy::MidiUsbTransport::Init(daisy::MidiUsbTransport::Config)']);
-    expect(usb).toContain('reads MIDI over USB (libDaisy MidiUsbHandler), which seedsim does not feed');
+    expect(usb).toContain('reads MIDI over USB (libDaisy MidiUsbHandler): give the file with --usb-midi');
   });
 });

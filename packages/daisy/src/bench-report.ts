@@ -43,6 +43,8 @@ export interface BenchResult {
   rules: RuleEvent[];
   /** With BoardOptions.midiInput only: MIDI bytes USART1 received, and lost because its receiver was off. */
   midi?: { received: number; lost: number };
+  /** With BoardOptions.usbMidiInput only: MIDI bytes delivered to the USB-MIDI device, and lost before it was open. */
+  usbMidi?: { delivered: number; lost: number };
 }
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
@@ -64,6 +66,7 @@ export function formatBench(result: BenchResult, top = 10): string {
   lines.push(`    CPU load at ${result.blockRateHz.toFixed(1)} blocks/s: median ${pct(result.cpuLoad.median)}, max ${pct(result.cpuLoad.max)}`);
   lines.push(`    boot to first callback: ${fmt(result.bootCycles)} cycles (${((result.bootCycles / result.cpuHz) * 1e3).toFixed(1)} ms)`);
   if (result.midi) lines.push(`    MIDI into USART1: ${result.midi.received} bytes received, ${result.midi.lost} lost (receiver off)`);
+  if (result.usbMidi) lines.push(`    MIDI over USB: ${result.usbMidi.delivered} bytes delivered, ${result.usbMidi.lost} lost before the USB-MIDI device was open`);
   const causes = Object.entries(result.byCause).filter(([, v]) => v >= 0.5);
   const busy = causes.filter(([k]) => k !== 'sleep').reduce((a, [, v]) => a + v, 0);
   lines.push(`  cycles per block by cause (busy ${fmt(busy)}):`);

@@ -23,7 +23,7 @@ import {
   Wm8731,
 } from '@seedsim/soc';
 import { IdealModel, M7Model, attachMpu, busTimingFromSoc, createTimingModel, type CycleSnapshot } from '@seedsim/timing';
-import { UsbCdcHost, memoryAt } from '@seedsim/soc';
+import { UsbPcHost, memoryAt } from '@seedsim/soc';
 import { WavRecorder, WavSource } from './audio-io.js';
 import { APP_TYPES, detectAppType, type AppType, type AppTypeInfo } from './app-types.js';
 import { DMA_STREAM_IRQS, EXCEPTION_IRQ_BASE, blockCycles, blockFramesGuess, servesSai, streamOnIrq } from './audio-path.js';
@@ -94,6 +94,13 @@ export interface BoardOptions {
    */
   midiInput?: readonly TimedBytes[];
   /**
+   * MIDI into the board over USB: bytes a DAW plays into the device on the micro-USB socket at their
+   * simulated time, once the firmware's USB-MIDI device (libDaisy MidiUsbHandler) is enumerated and open;
+   * sent as USB-MIDI event packets on its bulk OUT endpoint. Bytes that arrive before that (or when the
+   * device is not a USB-MIDI one) are lost: {@link DaisyBoard.usbMidiLost} counts them.
+   */
+  usbMidiInput?: readonly TimedBytes[];
+  /**
    * What-if placements: symbols priced as if they lived in other regions, without rebuilding (what-if.ts).
    * Timing only (`timing: 'm7'`); the firmware runs as built.
    */
@@ -159,9 +166,11 @@ export class DaisyBoard {
   /** Characters received over USB CDC by the simulated PC on the micro-USB socket (see {@link usbHost}). */
   usbSerialOutput = '';
   /** The simulated PC on OTG2_FS (the Seed's micro-USB socket), or null with `noUsbHost`. */
-  readonly usbHost: UsbCdcHost | null;
+  readonly usbHost: UsbPcHost | null;
   /** The MIDI feeder on USART1 (BoardOptions.midiInput), null without MIDI. */
   readonly midiInput: TimedSerialInput | null = null;
+  /** The MIDI feeder over USB (BoardOptions.usbMidiInput), null without it. */
+  readonly usbMidiInput: TimedSerialInput | null = null;
   /** The I2C codec of Seed 1.1, with the register writes the firmware made. */
   readonly codec: Wm8731 | null;
 
@@ -261,13 +270,18 @@ export class DaisyBoard {
     }
 
     // A PC with a serial terminal on the micro-USB socket: idle until the firmware connects the device (DCTL.SDIS = 0).
-    this.usbHost = options.noUsbHost ? null : new UsbCdcHost(this.system.usb.OTG2_FS, this.clock, () => this.system.rcc.clockTree.clocks.cpu);
+    this.usbHost = options.noUsbHost ? null : new UsbPcHost(this.system.usb.OTG2_FS, this.clock, () => this.system.rcc.clockTree.clocks.cpu);
     if (this.usbHost) {
-      this.usbHost.onData = (data) => {
+      const host = this.usbHost;
+      host.onData = (data) => {
+        if (host.enumeration.function !== 'cdc') return; // a USB-MIDI device's own MIDI out is not text
         const text = String.fromCharCode(...data);
         this.usbSerialOutput += text;
         options.onUsbSerial?.(text);
       };
+      if (options.usbMidiInput && options.usbMidiInput.length > 0) {
+        this.usbMidiInput = new TimedSerialInput(host, this.clock, this.system.rcc.clockTree, options.usbMidiInput);
+      }
     }
 
     // Board revision straps: rev4 leaves PD3/PD4 pulled up; Seed 1.1 grounds PD3; Seed 2 DFM grounds PD4.
@@ -400,6 +414,16 @@ export class DaisyBoard {
   /** MIDI bytes (BoardOptions.midiInput) lost so far because USART1's receiver was off when they arrived. */
   get midiLost(): number {
     return this.midiInput ? this.system.usarts.USART1.lostWhileDisabled : 0;
+  }
+
+  /** MIDI bytes (BoardOptions.usbMidiInput) delivered to the firmware's USB-MIDI device so far. */
+  get usbMidiDelivered(): number {
+    return this.usbMidiInput && this.usbHost ? this.usbHost.midiDelivered : 0;
+  }
+
+  /** MIDI bytes (BoardOptions.usbMidiInput) lost because no USB-MIDI device was open when they arrived. */
+  get usbMidiLost(): number {
+    return this.usbMidiInput && this.usbHost ? this.usbHost.midiLost : 0;
   }
 
   /** MIDI bytes (BoardOptions.midiInput) USART1 has received into RDR so far (overruns excluded). */

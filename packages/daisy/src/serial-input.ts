@@ -1,5 +1,5 @@
 import type { Clock } from '@seedsim/core';
-import type { ClockTree, Usart } from '@seedsim/soc';
+import type { ClockTree } from '@seedsim/soc';
 
 /** Bytes that arrive on a serial input at a simulated time (seconds since power-on). */
 export interface TimedBytes {
@@ -7,12 +7,18 @@ export interface TimedBytes {
   bytes: readonly number[];
 }
 
+/** Where timed bytes go: a USART's RX line (Usart.receive), or the USB host's MIDI out (UsbPcHost.receive). */
+export interface TimedBytesSink {
+  /** Takes bytes arriving at cycle `at` (the clock event's cycle; the run loop may be a few cycles past it). */
+  receive(bytes: readonly number[], at: number): void;
+}
+
 /**
- * Delivers timed bytes (MIDI) to a USART's RX line at their simulated time. Simulated seconds follow
- * the CPU clock the firmware configures (64 MHz at reset, 400/480 MHz after the PLL), as `run
- * --seconds` counts them: the cycle of each delivery is recomputed when the clock tree changes. One
- * clock event is pending at a time; each delivery hands the bytes to the USART, which sends them at
- * its programmed baud rate, back to back after anything still on the line.
+ * Delivers timed bytes (MIDI) to a sink at their simulated time. Simulated seconds follow the CPU clock
+ * the firmware configures (64 MHz at reset, 400/480 MHz after the PLL), as `run --seconds` counts them:
+ * the cycle of each delivery is recomputed when the clock tree changes. One clock event is pending at a
+ * time; each delivery hands the bytes to the sink: a USART sends them at its programmed baud rate, back
+ * to back after anything still on the line; the USB host in the next full-speed frame.
  */
 export class TimedSerialInput {
   private readonly events: TimedBytes[];
@@ -24,7 +30,7 @@ export class TimedSerialInput {
   private readonly deliver = (at: number): void => this.onDue(at);
 
   constructor(
-    private readonly usart: Usart,
+    private readonly sink: TimedBytesSink,
     private readonly clock: Clock,
     private readonly tree: ClockTree,
     events: readonly TimedBytes[],
@@ -35,7 +41,7 @@ export class TimedSerialInput {
     this.schedule();
   }
 
-  /** Events not yet delivered to the USART. */
+  /** Events not yet delivered to the sink. */
   get remaining(): number {
     return this.events.length - this.next;
   }
@@ -65,7 +71,7 @@ export class TimedSerialInput {
     this.pending = null;
     const now = this.secondsAt(at);
     while (this.next < this.events.length && this.events[this.next].seconds <= now + 1 / this.hz) {
-      this.usart.receive(this.events[this.next++].bytes, at);
+      this.sink.receive(this.events[this.next++].bytes, at);
     }
     this.schedule();
   }

@@ -6,7 +6,7 @@ import { parseCommandArgs } from '../options.js';
 import { BOARD_OPTION_HELP, BOARD_OPTION_SPEC, boardOptions } from '../board-options.js';
 import { CliError, EXIT_FAILED, EXIT_OK } from '../exit-codes.js';
 import { savingCard, sdCardOutput } from '../sd-card-output.js';
-import { midiLostWarning } from '../midi-input.js';
+import { midiLostWarning, usbMidiLostWarning } from '../midi-input.js';
 
 export const RUN_HELP = `Usage: seedsim run [options] app.elf
 
@@ -119,6 +119,7 @@ function runBoard(board: DaisyBoard, name: string, settings: RunSettings, out: (
   }
   if (recorder && output) writeFileSync(output, encodeWav24(recorder.audio()));
   if (board.midiLost > 0) err(`${name}: ${midiLostWarning(board.midiLost, board.midiReceived, board.image.symbols.all.map((s) => s.name))}\n`);
+  if (board.usbMidiLost > 0) err(`${name}: ${usbMidiLostWarning(board.usbMidiLost, board.usbMidiDelivered)}\n`);
 
   const events = board.rules.events;
   const bad = events.length > 0 || !['budget', 'sleep-forever', 'spin-forever'].includes(outcome.reason);
@@ -140,6 +141,7 @@ function runBoard(board: DaisyBoard, name: string, settings: RunSettings, out: (
           serial: board.serialOutput,
           usbSerial: board.usbSerialOutput,
           ...(board.midiInput ? { midi: { received: board.midiReceived, lost: board.midiLost } } : {}),
+          ...(board.usbMidiInput ? { usbMidi: { delivered: board.usbMidiDelivered, lost: board.usbMidiLost } } : {}),
         },
         null,
         2,

@@ -167,7 +167,7 @@ interface RxEntry {
  * matching "complete" status entry, as RM0433 describes.
  *
  * Bus side ({@link busReset}, {@link setup}, {@link out}, {@link in}, {@link startOfFrame}): called by a
- * simulated host (UsbCdcHost) at clock events. An endpoint answers NAK unless EPENA is set and NAKSTS
+ * simulated host (UsbPcHost) at clock events. An endpoint answers NAK unless EPENA is set and NAKSTS
  * clear; an IN endpoint also NAKs while its FIFO holds less than the next packet. DATA0/DATA1 toggles,
  * CRC and bus errors are not modelled, nor suspend/resume, LPM, isochronous endpoints or host mode
  * traffic. DMA mode (GAHBCFG.DMAEN) is reported as unmodelled.

@@ -1,10 +1,12 @@
 import type { Clock } from '@seedsim/core';
 import type { UsbHostPort, UsbInResult, UsbOtg } from '../peripherals/usb-otg.js';
+import { UsbMidiPacketizer } from './usb-midi-packets.js';
 
 /** One bus transaction the host script asks for, and what it gets back. */
 type Transaction =
   | { readonly kind: 'setup'; readonly data: Uint8Array }
-  | { readonly kind: 'in'; readonly ep: number }
+  /** An IN token; a NAK is retried after the next SOF, unless `once` hands it back to the script. */
+  | { readonly kind: 'in'; readonly ep: number; readonly once?: boolean }
   | { readonly kind: 'out'; readonly ep: number; readonly data: Uint8Array }
   | { readonly kind: 'wait'; readonly ms: number }
   | { readonly kind: 'reset' };
@@ -30,34 +32,50 @@ const SET_CONFIGURATION = 9;
 const SET_LINE_CODING = 0x20;
 const SET_CONTROL_LINE_STATE = 0x22;
 const DEVICE_ADDRESS = 1;
+/** MIDI bytes a USB-MIDI event packet carries, by its Code Index Number (MIDI Devices 1.0 Table 4-1; 0, 1 reserved). */
+const CIN_MIDI_BYTES = [0, 0, 2, 3, 3, 1, 2, 3, 3, 3, 3, 3, 2, 2, 3, 1];
 
 /** What the host learned while enumerating: the raw descriptors and the endpoints it uses. */
 export interface UsbEnumeration {
   deviceDescriptor: Uint8Array | null;
   configDescriptor: Uint8Array | null;
+  /** The function found: a CDC-ACM serial port, or a USB-MIDI interface (Audio class, MIDIStreaming subclass). */
+  function: 'cdc' | 'midi' | null;
   /** CDC communication (control) interface number: the target of the class requests. */
   controlInterface: number;
-  /** Bulk IN endpoint number of the CDC data interface (without the 0x80 direction bit). */
+  /** Bulk endpoint numbers (without the 0x80 direction bit) of the CDC data or MIDIStreaming interface; 0: none. */
   bulkIn: number;
   bulkOut: number;
 }
 
 /**
- * A PC with a serial terminal on the device's USB port (USB 2.0 chapter 9; CDC PSTN 1.2), driven by
- * clock events at full-speed frame timing. When the device connects (pull-up on) it waits, resets the
- * bus, enumerates (GET_DESCRIPTOR device, SET_ADDRESS, GET_DESCRIPTOR device and configuration,
- * SET_CONFIGURATION), opens the port as a terminal does (SET_LINE_CODING 115200 8N1,
- * SET_CONTROL_LINE_STATE with DTR and RTS) and then polls the CDC bulk IN endpoint, handing each packet
- * to `onData`. Transactions follow one another after their bus time; a NAK waits for the next frame
- * (1 ms, with SOF). A STALL or a malformed descriptor stops the host (state 'failed', `error`).
+ * A PC on the device's USB port (USB 2.0 chapter 9), driven by clock events at full-speed frame timing.
+ * When the device connects (pull-up on) it waits, resets the bus, enumerates (GET_DESCRIPTOR device,
+ * SET_ADDRESS, GET_DESCRIPTOR device and configuration, SET_CONFIGURATION) and then uses the function
+ * the configuration describes:
+ *   - a CDC-ACM serial port (CDC PSTN 1.2): opened as a terminal does (SET_LINE_CODING 115200 8N1,
+ *     SET_CONTROL_LINE_STATE with DTR and RTS); the bulk IN endpoint is polled and each packet handed
+ *     to `onData`;
+ *   - a USB-MIDI interface (MIDI Devices 1.0): MIDI bytes given to `receive` (a DAW playing into the
+ *     device) go out on the bulk OUT endpoint as USB-MIDI event packets, at most 64 bytes a packet, in
+ *     the next frame; the bulk IN endpoint is polled once a frame and what it sends is handed to `onData`.
+ * Transactions follow one another after their bus time; a NAK waits for the next frame (1 ms, with SOF).
+ * A STALL or a malformed descriptor stops the host (state 'failed', `error`).
  */
-export class UsbCdcHost implements UsbHostPort {
+export class UsbPcHost implements UsbHostPort {
   state: UsbHostState = 'detached';
   error: string | null = null;
-  readonly enumeration: UsbEnumeration = { deviceDescriptor: null, configDescriptor: null, controlInterface: 0, bulkIn: 0, bulkOut: 0 };
+  readonly enumeration: UsbEnumeration = { deviceDescriptor: null, configDescriptor: null, function: null, controlInterface: 0, bulkIn: 0, bulkOut: 0 };
   /** Every byte received from the bulk IN endpoint. */
   received: number[] = [];
   onData: ((data: Uint8Array) => void) | null = null;
+  /** MIDI bytes delivered to the device in acknowledged OUT packets. */
+  midiDelivered = 0;
+  /** MIDI bytes given to `receive` while no USB-MIDI device was open (not connected yet, or not MIDI): lost. */
+  midiLost = 0;
+  private readonly midiPackets = new UsbMidiPacketizer();
+  /** USB-MIDI event packets (4 bytes each) waiting for the bulk OUT endpoint. */
+  private midiQueue: number[] = [];
 
   private script: Script | null = null;
   private pending: Transaction | null = null;
@@ -86,6 +104,8 @@ export class UsbCdcHost implements UsbHostPort {
     if (!connected) {
       this.script = null;
       this.state = 'detached';
+      for (let i = 0; i < this.midiQueue.length; i += 4) this.midiLost += CIN_MIDI_BYTES[this.midiQueue[i] & 0xf];
+      this.midiQueue = [];
       return;
     }
     this.state = 'resetting';
@@ -121,7 +141,7 @@ export class UsbCdcHost implements UsbHostPort {
         this.pending = null;
       } else {
         reply = this.execute(t);
-        if (reply?.handshake === 'nak') {
+        if (reply?.handshake === 'nak' && !(t.kind === 'in' && t.once === true)) {
           this.schedule(this.nextFrameAt);
           return;
         }
@@ -167,6 +187,9 @@ export class UsbCdcHost implements UsbHostPort {
     yield { kind: 'wait', ms: RESET_RECOVERY_MS };
     this.state = 'enumerating';
     const e = this.enumeration;
+    e.function = null;
+    e.bulkIn = 0;
+    e.bulkOut = 0;
 
     const first = yield* this.controlIn(0x80, GET_DESCRIPTOR, 0x0100, 0, 64);
     if (first === null) return;
@@ -183,9 +206,13 @@ export class UsbCdcHost implements UsbHostPort {
     const config = yield* this.controlIn(0x80, GET_DESCRIPTOR, 0x0200, 0, head[2] | (head[3] << 8));
     if (config === null) return;
     e.configDescriptor = config;
-    if (!this.findCdcEndpoints(config)) return this.fail('no CDC bulk IN endpoint in the configuration descriptor');
+    this.findFunction(config);
+    if (e.function === null || (e.function === 'cdc' && e.bulkIn === 0)) {
+      return this.fail('no CDC-ACM data interface with a bulk IN endpoint, nor a USB-MIDI interface with a bulk endpoint, in the configuration descriptor');
+    }
     if (!(yield* this.controlNoData(0x00, SET_CONFIGURATION, config[5], 0))) return;
     this.state = 'configured';
+    if (e.function === 'midi') return yield* this.playMidi();
     // Open the port as a terminal does: 115200 baud, 1 stop bit, no parity, 8 data bits; DTR and RTS on.
     const lineCoding = Uint8Array.of(0x00, 0xc2, 0x01, 0x00, 0, 0, 8);
     if (!(yield* this.controlOut(0x21, SET_LINE_CODING, 0, e.controlInterface, lineCoding))) return;
@@ -201,22 +228,69 @@ export class UsbCdcHost implements UsbHostPort {
     }
   }
 
-  /** Finds the CDC control interface (class 2) and the bulk endpoints of the data interface (class 0x0A). */
-  private findCdcEndpoints(config: Uint8Array): boolean {
+  /**
+   * A USB-MIDI device: MIDI bytes queued by `receive` go out on the bulk OUT endpoint; between them the
+   * bulk IN endpoint is polled once a frame (the device's MIDI out).
+   */
+  private *playMidi(): Script {
     const e = this.enumeration;
-    let interfaceClass = -1;
+    this.state = 'open';
+    for (;;) {
+      if (this.midiQueue.length > 0 && e.bulkOut !== 0) {
+        const packet = Uint8Array.from(this.midiQueue.slice(0, 64));
+        const r = yield { kind: 'out', ep: e.bulkOut, data: packet };
+        if (r?.handshake === 'stall') return this.fail(`bulk OUT endpoint ${e.bulkOut} stalled`);
+        this.midiQueue.splice(0, packet.length);
+        for (let i = 0; i < packet.length; i += 4) this.midiDelivered += CIN_MIDI_BYTES[packet[i] & 0xf];
+        continue;
+      }
+      if (e.bulkIn !== 0) {
+        const r = yield { kind: 'in', ep: e.bulkIn, once: true };
+        if (r?.handshake === 'stall') return this.fail(`bulk IN endpoint ${e.bulkIn} stalled`);
+        if (r?.handshake === 'ack' && 'data' in r && r.data.length > 0) {
+          for (const b of r.data) this.received.push(b);
+          this.onData?.(r.data);
+          continue;
+        }
+      }
+      yield { kind: 'wait', ms: 1 };
+    }
+  }
+
+  /**
+   * MIDI bytes a DAW plays into the device now (TimedSerialInput's sink): queued as USB-MIDI event
+   * packets for the next frame, or lost while no USB-MIDI device is open.
+   */
+  receive(bytes: Iterable<number>): void {
+    const list = [...bytes];
+    if (this.state !== 'open' || this.enumeration.function !== 'midi') {
+      this.midiLost += list.length;
+      return;
+    }
+    for (const b of this.midiPackets.push(list)) this.midiQueue.push(b);
+  }
+
+  /**
+   * Finds the function in the configuration: the CDC control interface (class 2) with the bulk endpoints
+   * of its data interface (class 0x0A), or a MIDIStreaming interface (Audio class 1, subclass 3: MIDI
+   * Devices 1.0 §6.2) with its bulk endpoints.
+   */
+  private findFunction(config: Uint8Array): void {
+    const e = this.enumeration;
+    let current: 'cdc' | 'midi' | null = null;
     for (let i = 0; i + 1 < config.length && config[i] >= 2; i += config[i]) {
       const type = config[i + 1];
-      if (type === 4 && i + 5 < config.length) {
-        interfaceClass = config[i + 5];
+      if (type === 4 && i + 6 < config.length) {
+        const interfaceClass = config[i + 5];
         if (interfaceClass === 2) e.controlInterface = config[i + 2];
-      } else if (type === 5 && i + 3 < config.length && interfaceClass === 0x0a && (config[i + 3] & 3) === 2) {
+        current = interfaceClass === 0x0a ? 'cdc' : interfaceClass === 1 && config[i + 6] === 3 ? 'midi' : null;
+      } else if (type === 5 && i + 3 < config.length && current !== null && (config[i + 3] & 3) === 2) {
         const address = config[i + 2];
         if (address & 0x80) e.bulkIn = address & 0xf;
         else e.bulkOut = address & 0xf;
+        e.function = current;
       }
     }
-    return e.bulkIn !== 0;
   }
 
   private setupPacket(requestType: number, request: number, value: number, index: number, length: number): Uint8Array {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { OTG, SystemBus, UsbCdcHost, UsbOtg, diepctl, dieptsiz, doepctl, doepint, doeptsiz, diepint, dtxfsts } from '../src/index.js';
+import { OTG, SystemBus, UsbPcHost, UsbOtg, diepctl, dieptsiz, doepctl, doepint, doeptsiz, diepint, dtxfsts } from '../src/index.js';
 import { RecordingContext } from './soc-test-context.js';
 
 const OTG2 = 0x4008_0000;
@@ -24,11 +24,24 @@ const CONFIG_DESCRIPTOR = Uint8Array.of(
   7, 5, 0x81, 2, 64, 0, 0,
 );
 
+// A USB-MIDI function (MIDI Devices 1.0 Appendix B, shortened): Audio Control interface 0 (class 1,
+// subclass 1), MIDIStreaming interface 1 (class 1, subclass 3) with bulk OUT 0x01 and bulk IN 0x81.
+const MIDI_CONFIG_DESCRIPTOR = Uint8Array.of(
+  9, 2, 52, 0, 2, 1, 0, 0x80, 50,
+  9, 4, 0, 0, 0, 1, 1, 0, 0,
+  9, 0x24, 0x01, 0x00, 0x01, 9, 0, 1, 1,
+  9, 4, 1, 0, 2, 1, 3, 0, 0,
+  7, 5, 0x01, 2, 64, 0, 0,
+  7, 5, 0x81, 2, 64, 0, 0,
+);
+
 class TestDevice {
   readonly setups: number[][] = [];
   lineCoding: number[] | null = null;
   lineState = -1;
   configured = false;
+  /** Data received on the bulk OUT endpoint (endpoint 1 or 2 by the configuration), in order. */
+  readonly bulkOut: number[] = [];
   private ep0Out: 'setup' | 'data' | 'status' = 'setup';
   private outBytes: number[] = [];
   private setupBytes: number[] = [];
@@ -36,7 +49,17 @@ class TestDevice {
   constructor(
     readonly r: (o: number) => number,
     readonly w: (o: number, v: number) => void,
+    readonly config: Uint8Array = CONFIG_DESCRIPTOR,
+    /** The bulk OUT endpoint armed at SET_CONFIGURATION (0: none). */
+    readonly outEndpoint = 0,
   ) {}
+
+  private armBulkOut(): void {
+    const n = this.outEndpoint;
+    this.w(doeptsiz(n), (1 << 19) | 64);
+    // USBAEP, bulk, 64-byte packets, CNAK, EPENA.
+    this.w(doepctl(n), (1 << 15) | (2 << 18) | 64 | (1 << 26) | (1 << 31));
+  }
 
   init(): void {
     const { w } = this;
@@ -79,7 +102,7 @@ class TestDevice {
     const value = s[2] | (s[3] << 8);
     const length = s[6] | (s[7] << 8);
     if (type === 0x80 && request === 6) {
-      const descriptor = value >>> 8 === 1 ? DEVICE_DESCRIPTOR : CONFIG_DESCRIPTOR;
+      const descriptor = value >>> 8 === 1 ? DEVICE_DESCRIPTOR : this.config;
       this.sendIn(0, descriptor.subarray(0, Math.min(length, descriptor.length)));
       this.armOut0('status');
     } else if (type === 0x00 && request === 5) {
@@ -89,6 +112,10 @@ class TestDevice {
       // Bulk IN endpoint 1: USBAEP, bulk, TXFNUM 1, SD0PID, 64-byte packets.
       this.w(diepctl(1), (1 << 15) | (2 << 18) | (1 << 22) | (1 << 28) | 64);
       this.w(OTG.DAINTMSK, this.r(OTG.DAINTMSK) | 2);
+      if (this.outEndpoint !== 0) {
+        this.w(OTG.DAINTMSK, this.r(OTG.DAINTMSK) | (1 << (16 + this.outEndpoint)));
+        this.armBulkOut();
+      }
       this.configured = true;
       this.sendIn(0, new Uint8Array(0));
     } else if (type === 0x21 && request === 0x20) {
@@ -128,6 +155,7 @@ class TestDevice {
         for (let b = 0; b < 4 && i + b < count; b++) bytes.push((word >>> (8 * b)) & 0xff);
       }
       if (pktsts === 6) this.setupBytes = bytes;
+      else if (pktsts === 2 && (status & 0xf) !== 0) this.bulkOut.push(...bytes);
       else if (pktsts === 2) this.outBytes.push(...bytes);
     }
     if (gintsts & (1 << 19)) {
@@ -141,6 +169,12 @@ class TestDevice {
         }
         this.armSetup();
       }
+      if (this.outEndpoint !== 0) {
+        const n = this.outEndpoint;
+        const outN = r(doepint(n)) & r(OTG.DOEPMSK);
+        w(doepint(n), outN);
+        if (outN & 1) this.armBulkOut(); // XFRC: take the next packet
+      }
     }
     if (gintsts & (1 << 18)) {
       for (let n = 0; n < 2; n++) w(diepint(n), r(diepint(n)) & 1); // XFRC
@@ -148,15 +182,17 @@ class TestDevice {
   }
 }
 
-function setup() {
+function setup(config = CONFIG_DESCRIPTOR, outEndpoint = 0) {
   const ctx = new RecordingContext();
   const bus = new SystemBus(ctx, { autoUnmodelled: false });
   const otg = new UsbOtg(ctx, 'OTG2_FS');
   bus.mapDevice(otg);
-  const host = new UsbCdcHost(otg, ctx.clock, () => CPU_HZ);
+  const host = new UsbPcHost(otg, ctx.clock, () => CPU_HZ);
   const device = new TestDevice(
     (o) => bus.read32(OTG2 + o) >>> 0,
     (o, v) => bus.write32(OTG2 + o, v >>> 0),
+    config,
+    outEndpoint,
   );
   const received: number[] = [];
   host.onData = (d) => received.push(...d);
@@ -232,5 +268,38 @@ describe('USB OTG device core with a simulated PC terminal (RM0433 USB OTG chapt
     s.otg.readWord(0x840);
     s.otg.writeWord(OTG.GAHBCFG, 1 << 5);
     expect(s.ctx.unmodelledCalls.map((u) => u.offset)).toEqual([0x840, OTG.GAHBCFG]);
+  });
+});
+
+describe('the simulated PC as a MIDI interface for a USB-MIDI device (MIDI Devices 1.0)', () => {
+  it('finds the MIDIStreaming interface, configures the device and sends MIDI as event packets on bulk OUT', () => {
+    const s = setup(MIDI_CONFIG_DESCRIPTOR, 1);
+    s.device.init();
+    s.host.receive([0x90, 0x3c, 0x64]); // before the device exists: lost
+    s.runTo(100);
+    expect(s.host.error).toBeNull();
+    expect(s.host.state).toBe('open');
+    expect(s.host.enumeration).toMatchObject({ function: 'midi', bulkOut: 1, bulkIn: 1 });
+    expect(s.device.setups.map((p) => p[1])).toEqual([6, 5, 6, 6, 6, 9]); // no CDC class requests
+    expect(s.host.midiLost).toBe(3);
+    s.host.receive([0x90, 0x3c, 0x64, 0x3e, 0x50]); // note on, then another by running status
+    s.host.receive([0xb0, 0x07, 0x7f]);
+    s.runTo(103); // the next frame carries them
+    expect(s.device.bulkOut).toEqual([0x09, 0x90, 0x3c, 0x64, 0x09, 0x90, 0x3e, 0x50, 0x0b, 0xb0, 0x07, 0x7f]);
+    expect(s.host.midiDelivered).toBe(9);
+  });
+
+  it('splits a long burst into 64-byte packets (16 events each) and polls bulk IN for the device\'s MIDI out', () => {
+    const s = setup(MIDI_CONFIG_DESCRIPTOR, 1);
+    s.device.init();
+    s.runTo(100);
+    const notes: number[] = [];
+    for (let i = 0; i < 20; i++) notes.push(0x90, 0x30 + i, 0x40);
+    s.host.receive(notes);
+    s.device.sendIn(1, Uint8Array.of(0x09, 0x91, 0x40, 0x7f));
+    s.runTo(110);
+    expect(s.device.bulkOut).toHaveLength(80);
+    expect(s.device.bulkOut.slice(76)).toEqual([0x09, 0x90, 0x30 + 19, 0x40]);
+    expect(s.received).toEqual([0x09, 0x91, 0x40, 0x7f]);
   });
 });
