@@ -59,10 +59,15 @@ export const NO_START_BOOT_SECONDS = 2;
 export function benchImage(image: ElfImage, options: BenchOptions = {}): BenchResult {
   const board = new DaisyBoard(image, options);
   const isrSamples = new Map<number, number[]>();
+  /** The cycle each DMA interrupt first completed: boot ends at the first one of the audio interrupt. */
+  const firstCompleted = new Map<number, number>();
   for (const irq of AUDIO_IRQS) {
     const list: number[] = [];
     isrSamples.set(irq, list);
-    board.profiler.onExceptionComplete(irq + EXCEPTION_IRQ_BASE, (cycles) => list.push(cycles));
+    board.profiler.onExceptionComplete(irq + EXCEPTION_IRQ_BASE, (cycles) => {
+      if (list.length === 0) firstCompleted.set(irq, board.clock.cycles);
+      list.push(cycles);
+    });
   }
   const busiestIrq = (): number | null => {
     let best: number | null = null;
@@ -89,10 +94,10 @@ export function benchImage(image: ElfImage, options: BenchOptions = {}): BenchRe
   // Simulated time, summed step by step at the CPU clock of the moment (boot starts on the 64 MHz HSI).
   let bootSeconds = 0;
   let nextProgress = 1;
-  let firstAudio = -1;
   while (busiestIrq() === null || (isrSamples.get(busiestIrq()!)!.length ?? 0) < 4) {
-    if (firstAudio < 0 && [...isrSamples.values()].some((l) => l.length > 0)) firstAudio = board.clock.cycles;
-    if (firstAudio < 0 && bootSeconds >= nextProgress) {
+    // Progress while no interrupt of a stream routed to a SAI has completed (an ADC's DMA does not count).
+    const audioSeen = AUDIO_IRQS.some((i) => servesSai(board, i) && isrSamples.get(i)!.length > 0);
+    if (!audioSeen && bootSeconds >= nextProgress) {
       watch.checkpoint();
       options.onBootProgress?.(watch.progressLine(bootSeconds));
       nextProgress += 1;
@@ -110,8 +115,8 @@ export function benchImage(image: ElfImage, options: BenchOptions = {}): BenchRe
       throw new BenchError(`${image.name}: the firmware stopped before audio ran: ${outcome.message}${why}`, outcome);
     }
   }
-  if (firstAudio < 0) firstAudio = board.clock.cycles;
   const irq = busiestIrq()!;
+  const firstAudio = firstCompleted.get(irq) ?? board.clock.cycles;
   const isrFn = board.profiler.profile().find((f) => f.calls > 0 && isrHandlerMatches(board, irq, f.address));
 
   // 2. The callback.

@@ -13,8 +13,10 @@ const HAL_SAI_STARTS = ['HAL_SAI_Transmit_DMA', 'HAL_SAI_Receive_DMA', 'HAL_SAI_
  * other frameworks) is not judged.
  */
 export function saiNeverStarts(symbols: SymbolTable): string | null {
-  if (symbols.get('HAL_SAI_Init') === undefined) return null;
-  if (HAL_SAI_STARTS.some((name) => symbols.get(name) !== undefined)) return null;
+  // GCC's clones keep the name with a suffix under -O2/-flto: HAL_SAI_Receive_DMA.isra.0, .constprop.0.
+  const linked = (name: string) => symbols.get(name) !== undefined || symbols.all.some((s) => s.name.startsWith(`${name}.`));
+  if (!linked('HAL_SAI_Init')) return null;
+  if (HAL_SAI_STARTS.some(linked)) return null;
   return `the image links the HAL's SAI driver (HAL_SAI_Init) but none of its transfer starts (${HAL_SAI_STARTS.join(', ')}): nothing in it starts audio (no StartAudio call?)`;
 }
 

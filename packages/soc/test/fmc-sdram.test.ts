@@ -57,6 +57,25 @@ describe('FMC + AS4C16M32MSA SDRAM', () => {
     expect(bus.read32(FMC + SDSR)).toBe(0); // normal mode, no refresh error
   });
 
+  it("is usable after ST's older HAL sequence, which ORs each command into what SDCMR reads back (SET_BIT)", () => {
+    // stm32h7xx_ll_fmc.c up to HAL v1.9 (libDaisy up to v5.4): SET_BIT(Device->SDCMR, command).
+    const { ctx, bus, fmc } = setup();
+    bus.write32(FMC + SDCR1, 0x000019e9);
+    bus.write32(FMC + SDTR1, 0x09f27361);
+    bus.write32(FMC + BCR1, bus.read32(FMC + BCR1) | 0x8000_0000);
+    const send = (command: number) => bus.write32(FMC + SDCMR, bus.read32(FMC + SDCMR) | command);
+    send(0x11);
+    ctx.advanceTo(ctx.clock.cycles + 0.1 * CPU_HZ);
+    send(0x12);
+    send(0x73);
+    send(0x46414);
+    bus.write32(FMC + SDRTR, 0x0000100c);
+    expect(fmc.usable).toBe(true);
+    expect(ctx.rulesNamed('sdram-before-init')).toEqual([]);
+    expect(ctx.unmodelledAccesses).toEqual([]);
+    expect(bus.read32(FMC + SDCMR) & 7).toBe(0); // MODE reads back 0 once issued
+  });
+
   const cases: { skip: Step[]; phase: RegExp; busError: boolean; clockOff?: boolean }[] = [
     { skip: [], clockOff: true, phase: /FMC clock not enabled/, busError: true },
     { skip: ['fmcen'], phase: /FMC disabled/, busError: true },

@@ -258,7 +258,12 @@ export class Fmc extends RegisterBlock {
         this.regs[offset >>> 2] = value & 0x0fff_ffff;
         break;
       case SDCMR:
-        this.regs[offset >>> 2] = value & 0x007f_ffff;
+        // MODE reads back 0 once the command is issued (here at once); the other fields keep what was
+        // written. [GAP] RM0433 does not say what SDCMR reads back. ST's HAL up to v1.9 (stm32h7xx_ll_fmc.c
+        // FMC_SDRAM_SendCommand, used by libDaisy up to v5.4) issues each command with SET_BIT, a
+        // read-modify-write: with MODE read back, PALL after clock-enable would become auto-refresh and
+        // the load-mode command a reserved MODE 7, yet that HAL brought SDRAM up on shipped boards.
+        this.regs[offset >>> 2] = value & 0x007f_fff8;
         this.command(value);
         break;
       case SDSR:
