@@ -1,4 +1,4 @@
-import { APP_TYPES, BOARD_REVISIONS, WavSource, parseWav, type AppType, type BoardOptions, type BoardRevision } from '@seedsim/daisy';
+import { APP_TYPES, BOARD_REVISIONS, WavSource, parseWav, type AppType, type BoardOptions, type BoardRevision, type TimedPinLevel } from '@seedsim/daisy';
 import { SineSource, type AudioSource } from '@seedsim/soc';
 import { readInput } from './files.js';
 import { readMidiInput } from './midi-input.js';
@@ -17,6 +17,7 @@ export const BOARD_OPTION_SPEC: OptionSpec = {
   'sd-out': { type: 'string' },
   midi: { type: 'string' },
   'usb-midi': { type: 'string' },
+  gpio: { type: 'string', multiple: true },
 };
 
 export const BOARD_OPTION_HELP = `  --boot TYPE        BOOT_NONE | BOOT_SRAM | BOOT_QSPI (default: detected from the ELF)
@@ -38,7 +39,12 @@ export const BOARD_OPTION_HELP = `  --boot TYPE        BOOT_NONE | BOOT_SRAM | B
   --usb-midi FILE    MIDI into the micro-USB socket, as a DAW plays into a USB-MIDI device (libDaisy
                      MidiUsbHandler): the same file formats as --midi; the simulated PC sends each
                      event as a USB-MIDI packet in the next 1 ms frame once the firmware's device is
-                     enumerated; events before that are lost and counted in a warning on stderr`;
+                     enumerated; events before that are lost and counted in a warning on stderr
+  --gpio PIN=LEVEL[@SECONDS][,…]
+                     drive a GPIO input from a simulated time on (default 0: power-on): buttons,
+                     footswitches, toggles, gates. LEVEL 0 or 1; a switch to ground is pressed at 0
+                     and released at 1, e.g. 'PB4=0@0.5,PB4=1@0.6' presses PB4 for 100 ms. Before its
+                     first event a pin reads its pull resistor. Repeatable`;
 
 /**
  * Board options from the command line; an SD card comes as the image read from --sd. `newAudioInput`
@@ -101,5 +107,18 @@ export function boardOptions(values: Record<string, unknown>): CliBoardOptions {
     }
     options.analogInputs = levels;
   }
+  if (values.gpio !== undefined) options.gpioInput = parseGpioInput((values.gpio as string[]).join(','));
   return options;
+}
+
+/** --gpio PIN=LEVEL[@SECONDS],… as timed pin levels, in the order given. */
+export function parseGpioInput(text: string): TimedPinLevel[] {
+  return text.split(',').map((item) => {
+    const match = /^\s*(P[A-K])(\d{1,2})\s*=\s*([01])\s*(?:@\s*([0-9.]+)\s*)?$/i.exec(item);
+    const seconds = Number(match?.[4] ?? 0);
+    if (!match || Number(match[2]) > 15 || !(seconds >= 0)) {
+      throw new CliError(`--gpio: expected PIN=LEVEL[@SECONDS] (e.g. PB4=0@0.5) with a pin PA0 … PK15 and LEVEL 0 or 1, got "${item}"`);
+    }
+    return { pin: `${match[1].toUpperCase()}${Number(match[2])}`, level: match[3] === '1', seconds };
+  });
 }

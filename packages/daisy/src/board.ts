@@ -33,7 +33,7 @@ import { RuleLog, type RuleEvent } from './diagnostics.js';
 import { describeFaultStatus } from './fault-status.js';
 import { LineWriterLog } from './line-writers.js';
 import { Profiler } from './profiler.js';
-import { TimedSerialInput, type TimedBytes } from './serial-input.js';
+import { TimedSerialInput, timedPinLevels, type TimedBytes, type TimedPinLevel } from './serial-input.js';
 import { resolveWhatIf, type ResolvedWhatIf, type WhatIf } from './what-if.js';
 
 /** Daisy Seed hardware revisions, told apart by firmware through PD3/PD4 (libdaisy-facts §8). */
@@ -100,6 +100,12 @@ export interface BoardOptions {
    * device is not a USB-MIDI one) are lost: {@link DaisyBoard.usbMidiLost} counts them.
    */
   usbMidiInput?: readonly TimedBytes[];
+  /**
+   * Levels driven onto GPIO pins from given simulated times: buttons, footswitches, toggles and gates
+   * ('PB4' low at 0.5 s = a switch to ground pressed). A pin reads its level while configured as an input
+   * (or alternate function); before its first event it reads its pull resistor, as an open switch leaves it.
+   */
+  gpioInput?: readonly TimedPinLevel[];
   /**
    * What-if placements: symbols priced as if they lived in other regions, without rebuilding (what-if.ts).
    * Timing only (`timing: 'm7'`); the firmware runs as built.
@@ -171,6 +177,8 @@ export class DaisyBoard {
   readonly midiInput: TimedSerialInput | null = null;
   /** The MIDI feeder over USB (BoardOptions.usbMidiInput), null without it. */
   readonly usbMidiInput: TimedSerialInput | null = null;
+  /** The pin drivers of BoardOptions.gpioInput, one per pin. */
+  readonly gpioInput: readonly TimedSerialInput[] = [];
   /** The I2C codec of Seed 1.1, with the register writes the firmware made. */
   readonly codec: Wm8731 | null;
 
@@ -287,6 +295,16 @@ export class DaisyBoard {
     // Board revision straps: rev4 leaves PD3/PD4 pulled up; Seed 1.1 grounds PD3; Seed 2 DFM grounds PD4.
     this.system.gpio.D.setInputLevel(3, this.revision !== 'seed1.1');
     this.system.gpio.D.setInputLevel(4, this.revision !== 'seed2-dfm');
+    if (options.gpioInput && options.gpioInput.length > 0) {
+      const gpio = this.system.gpio;
+      for (const { pin } of options.gpioInput) {
+        const match = /^P([A-K])(\d{1,2})$/.exec(pin);
+        if (!match || !(match[1] in gpio) || Number(match[2]) > 15) throw new Error(`gpioInput: "${pin}" is not a GPIO pin (PA0 … PK15)`);
+      }
+      this.gpioInput = timedPinLevels(options.gpioInput, this.clock, this.system.rcc.clockTree, (pin, level) => {
+        gpio[pin[1] as keyof typeof gpio].setInputLevel(Number(pin.slice(2)), level);
+      });
+    }
     // Seed 1.1's WM8731 codec answers on I2C2 at 0x1A (libdaisy-facts §8); the AK4556 and PCM3060 have no control bus.
     this.codec = this.revision === 'seed1.1' ? new Wm8731() : null;
     if (this.codec) this.system.i2c.I2C2.attach(this.codec);

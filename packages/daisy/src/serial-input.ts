@@ -76,3 +76,30 @@ export class TimedSerialInput {
     this.schedule();
   }
 }
+
+/** A level driven onto a GPIO input pin ('PB4') from a simulated time on (seconds since power-on). */
+export interface TimedPinLevel {
+  seconds: number;
+  pin: string;
+  level: boolean;
+}
+
+/**
+ * Drives GPIO input pins at their simulated times (buttons, footswitches, gates): one TimedSerialInput per
+ * pin whose "bytes" are the level, delivered to `setLevel`.
+ */
+export function timedPinLevels(
+  events: readonly TimedPinLevel[],
+  clock: Clock,
+  tree: ClockTree,
+  setLevel: (pin: string, level: boolean) => void,
+): TimedSerialInput[] {
+  const byPin = new Map<string, TimedBytes[]>();
+  for (const e of events) {
+    const list = byPin.get(e.pin) ?? [];
+    list.push({ seconds: e.seconds, bytes: [e.level ? 1 : 0] });
+    byPin.set(e.pin, list);
+  }
+  return [...byPin].map(([pin, list]) => new TimedSerialInput({ receive: (bytes) => setLevel(pin, bytes[bytes.length - 1] !== 0) }, clock, tree, list));
+}
+

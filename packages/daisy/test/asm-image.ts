@@ -14,6 +14,20 @@ SECTIONS {
   .bss (NOLOAD) : { *(.bss*) } > DTCMRAM
 }`;
 
+/** A vector table with the stack at 0x20000400 and Reset_Handler only, up to the handler's label: append its body. */
+export const RESET_ONLY = `
+  .syntax unified
+  .thumb
+  .section .isr_vector, "a"
+  .word 0x20000400
+  .word Reset_Handler + 1
+  .text
+  .thumb_func
+  .global Reset_Handler
+  .type Reset_Handler, %function
+Reset_Handler:
+`;
+
 /**
  * `recurse(r0)`: calls itself r0 levels deep; each level pushes r4-r7 and lr (20 bytes, lowest word
  * first) and reserves 64 bytes: 84 bytes of stack a level.

@@ -1,22 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { DaisyBoard } from '../src/index.js';
-import { RECURSE_84_BYTES_A_LEVEL, linkImage } from './asm-image.js';
+import { RECURSE_84_BYTES_A_LEVEL, RESET_ONLY, linkImage } from './asm-image.js';
 
 // Each level pushes 5 registers and reserves 64 bytes: 84 bytes a level. The stack starts at 0x20000400,
 // the 256-byte table g_state ends at 0x20000100, so the 10th level's frame (1024 - 256 = 768 bytes below
 // the top, 768 / 84 = 9.1) reaches into g_state.
 const SOURCE = `
-  .syntax unified
-  .thumb
-  .section .isr_vector, "a"
-  .word 0x20000400
-  .word Reset_Handler + 1
-  .text
-  .thumb_func
-  .global Reset_Handler
-  .type Reset_Handler, %function
-Reset_Handler:
-  movs r0, #12
+${RESET_ONLY}  movs r0, #12
   bl recurse
 1: b 1b
   .size Reset_Handler, . - Reset_Handler
