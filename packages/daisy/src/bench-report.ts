@@ -85,7 +85,12 @@ export function formatBench(result: BenchResult, top = 10): string {
   for (const f of result.hottest.slice(0, top)) {
     lines.push(`    ${fmt(f.inclusive).padStart(10)} ${fmt(f.exclusive).padStart(10)}  ${f.name}`);
   }
-  if (result.rules.length > 0) lines.push(`  rules fired: ${result.rules.map((r) => `${r.rule} (${r.dataSymbol})`).join(', ')}`);
+  if (result.rules.length > 0) {
+    // The same rule on the same data, fired again and again (each call of an allocating function), is one entry with a count.
+    const counts = new Map<string, number>();
+    for (const r of result.rules) counts.set(`${r.rule} (${r.dataSymbol})`, (counts.get(`${r.rule} (${r.dataSymbol})`) ?? 0) + 1);
+    lines.push(`  rules fired: ${[...counts].map(([what, n]) => (n > 1 ? `${what} ×${n}` : what)).join(', ')}`);
+  }
   return lines.join('\n') + '\n';
 }
 

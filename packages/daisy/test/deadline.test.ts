@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { benchImage } from '../src/bench.js';
+import { formatBench } from '../src/bench-report.js';
 import { fixtureImage } from './fixtures.js';
 
 const BLOCK_CYCLES = (400e6 * 48) / 48_014.32;
@@ -17,6 +18,12 @@ describe('audio-deadline-missed', () => {
     const event = r.rules.find((e) => e.rule === 'audio-deadline-missed');
     expect(event?.location).toBe('DMA1_Stream1_IRQHandler');
     expect(event?.detail).toContain(`lasts ${Math.round(BLOCK_CYCLES)} cycles`);
+    // A rule fired again and again on the same data (blocking-call-in-interrupt at each call of malloc):
+    // one entry in the report, with its count.
+    const line = formatBench({ ...r, rules: [event!, event!, event!] })
+      .split('\n')
+      .find((l) => l.includes('rules fired:'));
+    expect(line).toBe(`  rules fired: audio-deadline-missed (${event!.dataSymbol}) ×3`);
   });
 
   it('stays quiet when the callback fits', () => {

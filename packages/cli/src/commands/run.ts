@@ -22,7 +22,9 @@ Options:
   --instructions N   or a budget in instructions
   --strict           stop at the first rule that fires
 ${BOARD_OPTION_HELP}
-  --output FILE.wav  write what the firmware sent to the codec
+  --output FILE.wav  write what the firmware sent to the codec, from the first frame the SAI sent (audio
+                     starts after boot, while --midi, --usb-midi and --gpio times count from power-on:
+                     'seedsim bench' prints the boot time as "boot to first callback")
   --json             write the outcome and the rule events as JSON
   -h, --help         this help
 
