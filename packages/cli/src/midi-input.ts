@@ -130,11 +130,20 @@ export function midiLostWarning(lost: number, received: number, symbolNames: Ite
   return `warning: ${bytes} arrived while USART1's receiver was off (before the firmware enabled it, or UE/RE clear) and ${lost === 1 ? 'was' : 'were'} lost, as on hardware; time MIDI events after the firmware starts listening`;
 }
 
-/** The stderr warning for --usb-midi bytes that arrived while no USB-MIDI device was open. */
-export function usbMidiLostWarning(lost: number, delivered: number): string {
+/** Symbols of ST's USB host library (libDaisy USBHostHandle): the firmware is the USB host, not a device. */
+const USB_HOST_SYMBOL = /^USBH_Init$|USBHostHandle/;
+
+/**
+ * The stderr warning for --usb-midi bytes that arrived while no USB-MIDI device was open; it says so when
+ * the image is a USB host (a MIDI keyboard plugged into the Daisy), which seedsim does not model.
+ */
+export function usbMidiLostWarning(lost: number, delivered: number, symbolNames: Iterable<string> = []): string {
   const bytes = `${lost} MIDI byte${lost === 1 ? '' : 's'}`;
-  const why =
-    delivered === 0
+  let host = false;
+  for (const name of symbolNames) if (USB_HOST_SYMBOL.test(name)) host = true;
+  const why = host
+    ? 'this firmware is a USB host (libDaisy USBHostHandle: a MIDI keyboard plugged into the Daisy), and seedsim models the USB device side only; --usb-midi plays into a USB-MIDI device (MidiUsbHandler)'
+    : delivered === 0
       ? 'no USB-MIDI device was open during the run (the firmware did not start USB, or its device is not a USB-MIDI one: libDaisy MidiUsbHandler)'
       : 'they arrived before the firmware\'s USB-MIDI device was enumerated; time MIDI events after it starts';
   return `warning: ${bytes} for the USB-MIDI device ${lost === 1 ? 'was' : 'were'} lost: ${why}`;

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { boardOptions } from '../src/board-options.js';
-import { midiLostWarning, parseMidiText, readMidiInput } from '../src/midi-input.js';
+import { midiLostWarning, parseMidiText, readMidiInput, usbMidiLostWarning } from '../src/midi-input.js';
 import { runCli } from './helpers.js';
 
 const build = fileURLToPath(new URL('../../../firmware-fixtures/build/', import.meta.url));
@@ -77,6 +77,12 @@ describe('--midi input', () => {
     const { stdout, stderr } = await runCli('run', join(build, 'audio-o2.elf'), '--seconds', '0.01', '--timing', 'ideal', '--json', '--usb-midi', path);
     expect(JSON.parse(stdout).usbMidi).toEqual({ delivered: 0, lost: 6 });
     expect(stderr).toContain('warning: 6 MIDI bytes for the USB-MIDI device were lost: no USB-MIDI device was open during the run');
+  });
+
+  it('the USB-MIDI warning says when the firmware is a USB host, which seedsim does not model', () => {
+    expect(usbMidiLostWarning(6, 0, ['main', 'USBH_Init'])).toContain('this firmware is a USB host (libDaisy USBHostHandle');
+    expect(usbMidiLostWarning(6, 0, ['main'])).toContain('no USB-MIDI device was open during the run');
+    expect(usbMidiLostWarning(3, 9, ['main'])).toContain('before the firmware\'s USB-MIDI device was enumerated');
   });
 
   it('the lost-bytes warning says whether the firmware listened late, never, or reads MIDI over USB', () => {

@@ -27,7 +27,7 @@ import { UsbPcHost, memoryAt } from '@seedsim/soc';
 import { WavRecorder, WavSource } from './audio-io.js';
 import { APP_TYPES, detectAppType, type AppType, type AppTypeInfo } from './app-types.js';
 import { DMA_STREAM_IRQS, EXCEPTION_IRQ_BASE, blockCycles, blockFramesGuess, servesSai, streamOnIrq } from './audio-path.js';
-import { loadBootImage, misplacedBootInfo } from './boot.js';
+import { expectsPreV6Bootloader, loadBootImage, misplacedBootInfo } from './boot.js';
 import { blockingFunctions, exemptCaller } from './blocking-calls.js';
 import { RuleLog, type RuleEvent } from './diagnostics.js';
 import { describeFaultStatus } from './fault-status.js';
@@ -325,6 +325,20 @@ export class DaisyBoard {
           `neither the bootloader nor the startup code writes 0x${bootInfo.toString(16)}, so the bootloader version libDaisy reads there is whatever the RAM held ` +
           `(on hardware undefined: 0 means a pre-v6 bootloader, anything above 3 the newest). seedsim's RAM starts as zeros: libDaisy reads 0, takes the pre-v6 path ` +
           `and skips clock, MPU and SDRAM setup, so the app runs on the 64 MHz HSI`,
+        this.state.r[15],
+        this.clock.cycles,
+        [],
+      );
+    }
+    if (expectsPreV6Bootloader(this, this.appType.appType)) {
+      this.rules.record(
+        'bootloader-v5-expected',
+        this.appType.appType === 'BOOT_QSPI' ? 0x9004_0000 : 0x2400_0000,
+        false,
+        `this ${this.appType.appType} app was built with libDaisy before v6 (it has no daisy::boot_info): its DaisySeed::Init skips clock, MPU and SDRAM setup ` +
+          `outside internal flash, leaving them to the Daisy bootloader v5 or older, which set them up before jumping to the app. seedsim boots it as the ` +
+          `v6 bootloader does (RCC at reset values), so it runs on the 64 MHz HSI with no PLL, no peripheral kernel clocks and no SDRAM, as it would on a ` +
+          `Daisy flashed with the v6 bootloader: rebuild with libDaisy v6 or later (or link it for BOOT_NONE)`,
         this.state.r[15],
         this.clock.cycles,
         [],

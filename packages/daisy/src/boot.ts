@@ -45,6 +45,20 @@ export function misplacedBootInfo(board: DaisyBoard, appType: AppType): number |
   return symbol.address;
 }
 
+/** Any libDaisy C++ symbol (namespace daisy): the image is a libDaisy app. */
+const LIBDAISY_SYMBOL = /^_ZN5daisy/;
+
+/**
+ * Whether a bootloader app was built with a libDaisy older than v6: it has no `daisy::boot_info` record,
+ * and its DaisySeed::Init skips clock, MPU and SDRAM setup for any app outside internal flash, leaving them
+ * to the Daisy bootloader v5 or older, which configured them before jumping (libdaisy-facts §3, §6).
+ */
+export function expectsPreV6Bootloader(board: DaisyBoard, appType: AppType): boolean {
+  if (appType === 'BOOT_NONE') return false;
+  const symbols = board.image.symbols;
+  return symbols.get(BOOT_INFO_SYMBOL) === undefined && symbols.all.some((s) => LIBDAISY_SYMBOL.test(s.name));
+}
+
 export function loadBootImage(board: DaisyBoard, appType: AppType): void {
   const { bus, image } = board;
   const flashChip = board.storage.quadspi.flash;

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { SymbolTable } from '@seedsim/elf';
 import type { DaisyBoard } from '../src/board.js';
-import { misplacedBootInfo } from '../src/boot.js';
+import { expectsPreV6Bootloader, misplacedBootInfo } from '../src/boot.js';
 
 const withBootInfoAt = (address: number) =>
   ({ image: { symbols: new SymbolTable([{ name: '_ZN5daisy9boot_infoE', address, size: 12, kind: 'object', local: false, section: '.data' }]) } }) as unknown as DaisyBoard;
@@ -23,3 +23,21 @@ describe('boot-info-misplaced', () => {
     expect(misplacedBootInfo(withBootInfoAt(0x2403_0400), 'BOOT_NONE')).toBeNull();
   });
 });
+
+const withSymbols = (...names: string[]) =>
+  ({ image: { symbols: new SymbolTable(names.map((name) => ({ name, address: 0x3880_0000, size: 4, kind: 'object', local: false, section: '.data' }))) } }) as unknown as DaisyBoard;
+
+describe('bootloader-v5-expected', () => {
+  const SYSTEM_INIT = '_ZN5daisy6System4InitERKNS0_6ConfigE';
+  it('flags a libDaisy bootloader app without boot_info (libDaisy before v6 leaves clocks to a v5 bootloader)', () => {
+    expect(expectsPreV6Bootloader(withSymbols(SYSTEM_INIT), 'BOOT_QSPI')).toBe(true);
+    expect(expectsPreV6Bootloader(withSymbols(SYSTEM_INIT), 'BOOT_SRAM')).toBe(true);
+  });
+
+  it('accepts libDaisy v6 and later (boot_info), BOOT_NONE apps and firmware without libDaisy', () => {
+    expect(expectsPreV6Bootloader(withSymbols(SYSTEM_INIT, '_ZN5daisy9boot_infoE'), 'BOOT_QSPI')).toBe(false);
+    expect(expectsPreV6Bootloader(withSymbols(SYSTEM_INIT), 'BOOT_NONE')).toBe(false);
+    expect(expectsPreV6Bootloader(withSymbols('main', 'HAL_Init'), 'BOOT_SRAM')).toBe(false);
+  });
+});
+

@@ -52,6 +52,13 @@ export const Rule = {
    */
   BootInfoMisplaced: 'boot-info-misplaced',
   /**
+   * A bootloader app built with libDaisy before v6 (no `daisy::boot_info`): it leaves clock, MPU and SDRAM
+   * setup to the Daisy bootloader v5 or older; seedsim reproduces the v6 bootloader's hand-off (RCC at
+   * reset values), so the app runs on the 64 MHz HSI with no PLL and no SDRAM, as it would on a Daisy
+   * with the v6 bootloader.
+   */
+  BootloaderV5Expected: 'bootloader-v5-expected',
+  /**
    * An audio DMA interrupt (a stream DMAMUX1 routes to a SAI) ran longer than the block it serves lasts:
    * the DMA reached the buffer half before the callback finished writing it (the board checks it).
    */
@@ -85,6 +92,7 @@ export const RULE_EXPLANATIONS: Readonly<Record<RuleName, string>> = {
   'flash-wait-states': 'FLASH_ACR.LATENCY too small for the AXI clock (flash reads return corrupt data)',
   'stack-overflow': 'the stack grew below the end of the static data linked under it (variables overwritten)',
   'boot-info-misplaced': 'a BOOT_SRAM/BOOT_QSPI app links daisy::boot_info outside backup SRAM (0x38800000): libDaisy reads an undefined bootloader version (0 in seedsim: clock, MPU and SDRAM setup skipped); an outdated linker script?',
+  'bootloader-v5-expected': 'a BOOT_SRAM/BOOT_QSPI app built with libDaisy before v6 (no daisy::boot_info) expects the Daisy bootloader v5 to have set up clocks, MPU and SDRAM; seedsim boots it as the v6 bootloader does (64 MHz HSI, no SDRAM): rebuild with libDaisy v6 or later',
   'audio-deadline-missed': 'the audio interrupt ran longer than one audio block lasts: the DMA played the buffer half before the callback finished it (an audible click)',
   'blocking-call-in-interrupt': 'an interrupt handler called malloc/new/free, a delay (HAL_Delay, System::Delay) or FatFS file access: unbounded or blocking work where audio must finish in time',
   'peripheral-no-clock': 'a peripheral (SPI, SAI, ADC, SDMMC) was started with its kernel clock off: its RCC source is not running, so nothing moves (clocks not configured?)',

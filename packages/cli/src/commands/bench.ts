@@ -224,7 +224,7 @@ class BenchReport {
     const result = outcome.result;
     this.results.push(result);
     if (result.midi && result.midi.lost > 0) err(`${image.name}: ${midiLostWarning(result.midi.lost, result.midi.received, image.symbols.all.map((s) => s.name))}\n`);
-    if (result.usbMidi && result.usbMidi.lost > 0) err(`${image.name}: ${usbMidiLostWarning(result.usbMidi.lost, result.usbMidi.delivered)}\n`);
+    if (result.usbMidi && result.usbMidi.lost > 0) err(`${image.name}: ${usbMidiLostWarning(result.usbMidi.lost, result.usbMidi.delivered, image.symbols.all.map((s) => s.name))}\n`);
     if (!values.json) out(formatBench(result, this.top) + '\n');
   }
 

@@ -121,7 +121,7 @@ function runBoard(board: DaisyBoard, name: string, settings: RunSettings, out: (
   }
   if (recorder && output) writeFileSync(output, encodeWav24(recorder.audio()));
   if (board.midiLost > 0) err(`${name}: ${midiLostWarning(board.midiLost, board.midiReceived, board.image.symbols.all.map((s) => s.name))}\n`);
-  if (board.usbMidiLost > 0) err(`${name}: ${usbMidiLostWarning(board.usbMidiLost, board.usbMidiDelivered)}\n`);
+  if (board.usbMidiLost > 0) err(`${name}: ${usbMidiLostWarning(board.usbMidiLost, board.usbMidiDelivered, board.image.symbols.all.map((s) => s.name))}\n`);
 
   const events = board.rules.events;
   const bad = events.length > 0 || !['budget', 'sleep-forever', 'spin-forever'].includes(outcome.reason);
