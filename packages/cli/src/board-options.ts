@@ -1,4 +1,4 @@
-import { APP_TYPES, BOARD_REVISIONS, WavSource, parseWav, type AppType, type BoardOptions, type BoardRevision, type TimedPinLevel } from '@seedsim/daisy';
+import { APP_TYPES, BOARD_REVISIONS, WavSource, parseWav, type AppType, type BoardOptions, type BoardRevision, type TimedKey, type TimedPinLevel } from '@seedsim/daisy';
 import { SineSource, type AudioSource } from '@seedsim/soc';
 import { readInput } from './files.js';
 import { readMidiInput } from './midi-input.js';
@@ -18,6 +18,7 @@ export const BOARD_OPTION_SPEC: OptionSpec = {
   midi: { type: 'string' },
   'usb-midi': { type: 'string' },
   gpio: { type: 'string', multiple: true },
+  'field-key': { type: 'string', multiple: true },
 };
 
 export const BOARD_OPTION_HELP = `  --boot TYPE        BOOT_NONE | BOOT_SRAM | BOOT_QSPI (default: detected from the ELF)
@@ -44,7 +45,12 @@ export const BOARD_OPTION_HELP = `  --boot TYPE        BOOT_NONE | BOOT_SRAM | B
                      drive a GPIO input from a simulated time on (default 0: power-on): buttons,
                      footswitches, toggles, gates. LEVEL 0 or 1; a switch to ground is pressed at 0
                      and released at 1, e.g. 'PB4=0@0.5,PB4=1@0.6' presses PB4 for 100 ms. Before its
-                     first event a pin reads its pull resistor. Repeatable`;
+                     first event a pin reads its pull resistor. Repeatable
+  --field-key KEY@SECONDS[-SECONDS][,…]
+                     press a Daisy Field key (0–15, as DaisyField::KeyboardState numbers them) from
+                     the first time to the second (default 0.1 s later), e.g. '0@0.5-0.9,2@0.7';
+                     a Field app's keyboard (two CD4021s) is wired up whenever the image links
+                     DaisyField::Init. Repeatable`;
 
 /**
  * Board options from the command line; an SD card comes as the image read from --sd. `newAudioInput`
@@ -108,7 +114,25 @@ export function boardOptions(values: Record<string, unknown>): CliBoardOptions {
     options.analogInputs = levels;
   }
   if (values.gpio !== undefined) options.gpioInput = parseGpioInput((values.gpio as string[]).join(','));
+  if (values['field-key'] !== undefined) options.fieldKeys = parseFieldKeys((values['field-key'] as string[]).join(','));
   return options;
+}
+
+/** --field-key KEY@SECONDS[-SECONDS],… as presses and releases (a press lasts 0.1 s unless its release is given). */
+export function parseFieldKeys(text: string): TimedKey[] {
+  return text.split(',').flatMap((item) => {
+    const match = /^\s*(\d{1,2})\s*@\s*([0-9.]+)\s*(?:-\s*([0-9.]+)\s*)?$/.exec(item);
+    const key = Number(match?.[1]);
+    const down = Number(match?.[2]);
+    const up = match?.[3] !== undefined ? Number(match[3]) : down + 0.1;
+    if (!match || key > 15 || !(down >= 0) || !(up > down)) {
+      throw new CliError(`--field-key: expected KEY@SECONDS[-SECONDS] (e.g. 3@0.5-0.8) with a key 0–15 and a release after the press, got "${item}"`);
+    }
+    return [
+      { key, seconds: down, pressed: true },
+      { key, seconds: up, pressed: false },
+    ];
+  });
 }
 
 /** --gpio PIN=LEVEL[@SECONDS],… as timed pin levels, in the order given. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { boardOptions, parseGpioInput } from '../src/board-options.js';
+import { boardOptions, parseFieldKeys, parseGpioInput } from '../src/board-options.js';
 import { runCli } from './helpers.js';
 
 describe('--gpio', () => {
@@ -28,3 +28,20 @@ describe('--gpio', () => {
     }
   });
 });
+
+describe('--field-key', () => {
+  it('parses KEY@SECONDS[-SECONDS] into a press and a release (0.1 s later by default)', () => {
+    expect(parseFieldKeys('0@0.5-0.9, 12@1')).toEqual([
+      { key: 0, seconds: 0.5, pressed: true },
+      { key: 0, seconds: 0.9, pressed: false },
+      { key: 12, seconds: 1, pressed: true },
+      { key: 12, seconds: 1.1, pressed: false },
+    ]);
+    expect(boardOptions({ 'field-key': ['3@0.2'] }).fieldKeys).toHaveLength(2);
+  });
+
+  it('refuses a key above 15 or a release before the press', () => {
+    for (const bad of ['16@0.5', '3@0.5-0.4', '3', 'a@1']) expect(() => parseFieldKeys(bad)).toThrow(/--field-key: expected KEY@SECONDS/);
+  });
+});
+

@@ -34,6 +34,7 @@ import { describeFaultStatus } from './fault-status.js';
 import { LineWriterLog } from './line-writers.js';
 import { Profiler } from './profiler.js';
 import { TimedSerialInput, timedPinLevels, type TimedBytes, type TimedPinLevel } from './serial-input.js';
+import { FIELD_INIT_SYMBOL, FieldKeyboard, type TimedKey } from './field-keyboard.js';
 import { resolveWhatIf, type ResolvedWhatIf, type WhatIf } from './what-if.js';
 
 /** Daisy Seed hardware revisions, told apart by firmware through PD3/PD4 (libdaisy-facts §8). */
@@ -107,6 +108,11 @@ export interface BoardOptions {
    */
   gpioInput?: readonly TimedPinLevel[];
   /**
+   * Daisy Field keys pressed and released at simulated times (a Field app: the image links DaisyField::Init).
+   * Keys are numbered as libDaisy's DaisyField::KeyboardState(idx); they are released until pressed.
+   */
+  fieldKeys?: readonly TimedKey[];
+  /**
    * What-if placements: symbols priced as if they lived in other regions, without rebuilding (what-if.ts).
    * Timing only (`timing: 'm7'`); the firmware runs as built.
    */
@@ -179,6 +185,10 @@ export class DaisyBoard {
   readonly usbMidiInput: TimedSerialInput | null = null;
   /** The pin drivers of BoardOptions.gpioInput, one per pin. */
   readonly gpioInput: readonly TimedSerialInput[] = [];
+  /** The Daisy Field's key shift registers, for a Field app (one that links DaisyField::Init); else null. */
+  readonly fieldKeyboard: FieldKeyboard | null = null;
+  /** The feeder of BoardOptions.fieldKeys, null without them. */
+  readonly fieldKeyInput: TimedSerialInput | null = null;
   /** The I2C codec of Seed 1.1, with the register writes the firmware made. */
   readonly codec: Wm8731 | null;
 
@@ -304,6 +314,16 @@ export class DaisyBoard {
       this.gpioInput = timedPinLevels(options.gpioInput, this.clock, this.system.rcc.clockTree, (pin, level) => {
         gpio[pin[1] as keyof typeof gpio].setInputLevel(Number(pin.slice(2)), level);
       });
+    }
+    if (this.image.symbols.all.some((s) => FIELD_INIT_SYMBOL.test(s.name))) {
+      const keyboard = new FieldKeyboard(this.system.gpio);
+      this.fieldKeyboard = keyboard;
+      const events = (options.fieldKeys ?? []).map((e) => ({ seconds: e.seconds, bytes: [e.key, e.pressed ? 1 : 0] }));
+      if (events.length > 0) {
+        this.fieldKeyInput = new TimedSerialInput({ receive: (b) => keyboard.setKey(b[0], b[1] === 1) }, this.clock, this.system.rcc.clockTree, events);
+      }
+    } else if (options.fieldKeys && options.fieldKeys.length > 0) {
+      throw new Error(`fieldKeys: ${image.name} is not a Daisy Field app (it does not link libDaisy's DaisyField::Init): no Field keyboard to press`);
     }
     // Seed 1.1's WM8731 codec answers on I2C2 at 0x1A (libdaisy-facts §8); the AK4556 and PCM3060 have no control bus.
     this.codec = this.revision === 'seed1.1' ? new Wm8731() : null;

@@ -11,3 +11,4 @@ export * from './wav.js';
 export * from './audio-io.js';
 export * from './serial-input.js';
 export * from './what-if.js';
+export * from './field-keyboard.js';

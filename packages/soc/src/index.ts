@@ -21,6 +21,7 @@ export * from './peripherals/usart.js';
 export * from './peripherals/usb-otg.js';
 export * from './devices/usb-pc-host.js';
 export * from './devices/usb-midi-packets.js';
+export * from './devices/cd4021.js';
 export * from './peripherals/system-peripherals.js';
 export * from './rules.js';
 export * from './peripherals/dmamux.js';
