@@ -1,4 +1,5 @@
-import { APP_TYPES, BOARD_REVISIONS, WavSource, parseWav, type AppType, type BoardOptions, type BoardRevision, type TimedKey, type TimedPinLevel } from '@seedsim/daisy';
+import { APP_TYPES, BOARD_REVISIONS, WavSource, isFieldApp, parseWav, type AppType, type BoardOptions, type BoardRevision, type TimedKey, type TimedPinLevel } from '@seedsim/daisy';
+import type { ElfImage } from '@seedsim/elf';
 import { SineSource, type AudioSource } from '@seedsim/soc';
 import { readInput } from './files.js';
 import { readMidiInput } from './midi-input.js';
@@ -116,6 +117,13 @@ export function boardOptions(values: Record<string, unknown>): CliBoardOptions {
   if (values.gpio !== undefined) options.gpioInput = parseGpioInput((values.gpio as string[]).join(','));
   if (values['field-key'] !== undefined) options.fieldKeys = parseFieldKeys((values['field-key'] as string[]).join(','));
   return options;
+}
+
+/** Usage errors that depend on the image: --field-key needs a Daisy Field app. */
+export function checkBoardOptionsFor(image: ElfImage, options: CliBoardOptions): void {
+  if (options.fieldKeys && options.fieldKeys.length > 0 && !isFieldApp(image.symbols)) {
+    throw new CliError(`--field-key: ${image.name} is not a Daisy Field app (it does not link libDaisy's DaisyField::Init), so it has no Field keyboard; use --gpio for other boards' buttons`);
+  }
 }
 
 /** --field-key KEY@SECONDS[-SECONDS],… as presses and releases (a press lasts 0.1 s unless its release is given). */

@@ -130,8 +130,11 @@ export function midiLostWarning(lost: number, received: number, symbolNames: Ite
   return `warning: ${bytes} arrived while USART1's receiver was off (before the firmware enabled it, or UE/RE clear) and ${lost === 1 ? 'was' : 'were'} lost, as on hardware; time MIDI events after the firmware starts listening`;
 }
 
-/** Symbols of ST's USB host library (libDaisy USBHostHandle): the firmware is the USB host, not a device. */
-const USB_HOST_SYMBOL = /^USBH_Init$|USBHostHandle/;
+/**
+ * ST's USB host stack being started (libDaisy USBHostHandle::Init calls it): the firmware is the USB host.
+ * Not USBHostHandle alone: libDaisy's MidiUsbTransport links some of it for its host mode even in device apps.
+ */
+const USB_HOST_SYMBOL = /^USBH_Init$/;
 
 /**
  * The stderr warning for --usb-midi bytes that arrived while no USB-MIDI device was open; it says so when
@@ -141,7 +144,7 @@ export function usbMidiLostWarning(lost: number, delivered: number, symbolNames:
   const bytes = `${lost} MIDI byte${lost === 1 ? '' : 's'}`;
   let host = false;
   for (const name of symbolNames) if (USB_HOST_SYMBOL.test(name)) host = true;
-  const why = host
+  const why = host && delivered === 0
     ? 'this firmware is a USB host (libDaisy USBHostHandle: a MIDI keyboard plugged into the Daisy), and seedsim models the USB device side only; --usb-midi plays into a USB-MIDI device (MidiUsbHandler)'
     : delivered === 0
       ? 'no USB-MIDI device was open during the run (the firmware did not start USB, or its device is not a USB-MIDI one: libDaisy MidiUsbHandler)'

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { fileURLToPath } from 'node:url';
 import { boardOptions, parseFieldKeys, parseGpioInput } from '../src/board-options.js';
 import { runCli } from './helpers.js';
 
@@ -38,6 +39,14 @@ describe('--field-key', () => {
       { key: 12, seconds: 1.1, pressed: false },
     ]);
     expect(boardOptions({ 'field-key': ['3@0.2'] }).fieldKeys).toHaveLength(2);
+  });
+
+  it('is a usage error (exit 2) for an image that is not a Daisy Field app', async () => {
+    for (const command of ['run', 'bench']) {
+      const { code, stderr } = await runCli(command, '--field-key', '0@0.1', fileURLToPath(new URL('../../../firmware-fixtures/build/audio-o2.elf', import.meta.url)));
+      expect(code).toBe(2);
+      expect(stderr).toContain('is not a Daisy Field app');
+    }
   });
 
   it('refuses a key above 15 or a release before the press', () => {

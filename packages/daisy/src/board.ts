@@ -34,7 +34,7 @@ import { describeFaultStatus } from './fault-status.js';
 import { LineWriterLog } from './line-writers.js';
 import { Profiler } from './profiler.js';
 import { TimedSerialInput, timedPinLevels, type TimedBytes, type TimedPinLevel } from './serial-input.js';
-import { FIELD_INIT_SYMBOL, FieldKeyboard, type TimedKey } from './field-keyboard.js';
+import { FieldKeyboard, isFieldApp, type TimedKey } from './field-keyboard.js';
 import { resolveWhatIf, type ResolvedWhatIf, type WhatIf } from './what-if.js';
 
 /** Daisy Seed hardware revisions, told apart by firmware through PD3/PD4 (libdaisy-facts §8). */
@@ -315,7 +315,7 @@ export class DaisyBoard {
         gpio[pin[1] as keyof typeof gpio].setInputLevel(Number(pin.slice(2)), level);
       });
     }
-    if (this.image.symbols.all.some((s) => FIELD_INIT_SYMBOL.test(s.name))) {
+    if (isFieldApp(this.image.symbols)) {
       const keyboard = new FieldKeyboard(this.system.gpio);
       this.fieldKeyboard = keyboard;
       const events = (options.fieldKeys ?? []).map((e) => ({ seconds: e.seconds, bytes: [e.key, e.pressed ? 1 : 0] }));

@@ -3,6 +3,11 @@ import { Cd4021Chain, type GpioPort, type GpioPortName } from '@seedsim/soc';
 /** libDaisy's DaisyField::Init: the image is a Daisy Field app, whose keyboard the board then wires up. */
 export const FIELD_INIT_SYMBOL = /^_ZN5daisy10DaisyField4Init/;
 
+/** Whether the image is a Daisy Field app (it links DaisyField::Init), whose keyboard the board wires up. */
+export function isFieldApp(symbols: { readonly all: readonly { readonly name: string }[] }): boolean {
+  return symbols.all.some((s) => FIELD_INIT_SYMBOL.test(s.name));
+}
+
 /** A key of the Daisy Field pressed or released at a simulated time (seconds since power-on). */
 export interface TimedKey {
   seconds: number;

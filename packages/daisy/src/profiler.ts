@@ -45,6 +45,12 @@ export type CompletionListener = (cycles: number, id: number) => void;
 export class Profiler implements FlowObserver {
   /** Work cycles up to which `exclusive` is settled (see settle). */
   private mark = 0;
+  /**
+   * Where the totals start (resetTotals): a frame open since before it adds to the totals only what it ran
+   * after it, while the listeners still get its whole duration (an interrupt running when a bench starts
+   * measuring is timed in full, so a deadline it misses is seen).
+   */
+  private totalsSince = 0;
   /** Asks the core for every instruction: the first one of a handler (or of the run) names its frame. */
   attention = true;
   private readonly functionIds = new Map<ElfSymbol | undefined, number>();
@@ -240,7 +246,7 @@ export class Profiler implements FlowObserver {
     this.exclusive.fill(0);
     this.inclusive.fill(0);
     this.calls.fill(0);
-    for (let d = 0; d <= this.depth; d++) this.frameStart[d] = this.frameActivationStart[d] = now;
+    this.totalsSince = now;
     this.indirectCallees.clear();
     this.indirectCalleeCalls.clear();
     this.indirectCalleeDepth.clear();
@@ -248,7 +254,7 @@ export class Profiler implements FlowObserver {
   }
 
   private openInclusive(id: number): number {
-    for (let d = 0; d <= this.depth; d++) if (this.frameFn[d] === id) return this.mark - this.frameStart[d];
+    for (let d = 0; d <= this.depth; d++) if (this.frameFn[d] === id) return this.mark - Math.max(this.frameStart[d], this.totalsSince);
     return 0;
   }
 
@@ -383,18 +389,20 @@ export class Profiler implements FlowObserver {
     const d = this.depth;
     const fn = this.frameFn[d];
     const cycles = this.mark - this.frameStart[d];
+    // What the totals get: the part after resetTotals (all of it for a frame opened since).
+    const counted = this.mark - Math.max(this.frameStart[d], this.totalsSince);
     const outermost = --this.activeCount[fn] <= 0;
     if (outermost) this.activeCount[fn] = 0;
     if (this.frameKind[d] === FRAME_EXCEPTION) {
-      if (outermost) this.inclusive[fn] += cycles;
+      if (outermost) this.inclusive[fn] += counted;
       const listeners = this.exceptionListeners.get(this.frameException[d]);
       if (listeners) for (const l of listeners) l(cycles, fn);
     } else if (!forTailCall) {
       // (A function that tail-called is counted when its activation ends, below.)
-      if (outermost) this.inclusive[fn] += cycles;
+      if (outermost) this.inclusive[fn] += counted;
       const called = this.frameActivationFn[d];
       const activation = this.mark - this.frameActivationStart[d];
-      if (called !== fn && this.activeCount[called] === 0) this.inclusive[called] += activation;
+      if (called !== fn && this.activeCount[called] === 0) this.inclusive[called] += this.mark - Math.max(this.frameActivationStart[d], this.totalsSince);
       const listeners = this.functionListeners.get(called);
       if (listeners && this.activeCount[called] === 0) for (const l of listeners) l(activation, called);
       const tag = this.frameTag[d];

@@ -123,4 +123,25 @@ describe('Profiler call stack', () => {
     expect(seen).toEqual([[HELPER, 'heap', 27]]);
     expect(profiler.callStack()[0]).toBe('main');
   });
+
+  it('an interrupt open when the totals are reset is timed in full for its listeners, and counted in the totals only after', () => {
+    const { profiler, step, state, enter, at } = rig();
+    const durations: number[] = [];
+    profiler.onExceptionComplete(27, (cycles) => durations.push(cycles));
+    step(); // main
+    state.ipsr = 27;
+    enter(); // 12 cycles of entry
+    at(CALLBACK);
+    for (let i = 0; i < 3; i++) step();
+    profiler.resetTotals(); // bench starts measuring here, inside the interrupt
+    for (let i = 0; i < 2; i++) step();
+    profiler.exception('return', 10);
+    state.ipsr = 0;
+    // The listener (bench's interrupt times, the deadline check) sees all of it: 12 + 3 + 2 + 10.
+    expect(durations).toEqual([27]);
+    // The totals count what ran after the reset: 2 instructions and the 10 cycles of exit.
+    const callback = profiler.profile().find((f) => f.name === 'callback')!;
+    expect(callback.inclusive).toBe(12);
+  });
 });
+

@@ -19,7 +19,7 @@ import type { ElfImage } from '@seedsim/elf';
 import { demangleNames, linkerNamesOf } from '../demangle.js';
 import { readElf } from '../files.js';
 import { parseCommandArgs, parseIntegerOption } from '../options.js';
-import { BOARD_OPTION_HELP, BOARD_OPTION_SPEC, boardOptions } from '../board-options.js';
+import { BOARD_OPTION_HELP, BOARD_OPTION_SPEC, boardOptions, checkBoardOptionsFor } from '../board-options.js';
 import { CliError, EXIT_FAILED, EXIT_OK } from '../exit-codes.js';
 import { savingCard, sdCardOutput } from '../sd-card-output.js';
 import { benchOne, type BenchOutcome, type BenchSettings } from './bench-one.js';
@@ -122,6 +122,7 @@ export async function runBench(args: string[], out: (t: string) => void, err: (t
   const sdOut = sdCardOutput(values, board.sdCard);
   // Every image is read and checked before any runs: a bad file is a usage error, not a late failure.
   const images = positionals.map((p) => readElf(p));
+  for (const image of images) checkBoardOptionsFor(image, board);
   const settings: BenchSettings = { blocks, top, bootSeconds, callback: values.callback as string | undefined };
   const report = new BenchReport(values, top, out, err);
   // Each image as built and, with --what-if, priced with the moves: side by side.

@@ -3,7 +3,7 @@ import { DaisyBoard, WavRecorder, encodeWav24, formatRuleEvent, type RunOutcome 
 import { RULE_EXPLANATIONS } from '@seedsim/soc';
 import { readElf } from '../files.js';
 import { parseCommandArgs } from '../options.js';
-import { BOARD_OPTION_HELP, BOARD_OPTION_SPEC, boardOptions } from '../board-options.js';
+import { BOARD_OPTION_HELP, BOARD_OPTION_SPEC, boardOptions, checkBoardOptionsFor } from '../board-options.js';
 import { CliError, EXIT_FAILED, EXIT_OK } from '../exit-codes.js';
 import { savingCard, sdCardOutput } from '../sd-card-output.js';
 import { midiLostWarning, usbMidiLostWarning } from '../midi-input.js';
@@ -67,6 +67,7 @@ export async function runRun(args: string[], out: (t: string) => void, err: (t: 
   if ([seconds, cycles, instructions].filter((x) => x !== undefined).length > 1) throw new CliError('give one budget: --seconds, --cycles or --instructions');
   const image = readElf(positionals[0]);
   const options = boardOptions(values);
+  checkBoardOptionsFor(image, options);
   const sdOut = sdCardOutput(values, options.sdCard);
   const recorder = values.output ? new WavRecorder() : undefined;
   const json = !!values.json;
