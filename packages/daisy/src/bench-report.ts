@@ -45,6 +45,8 @@ export interface BenchResult {
   midi?: { received: number; lost: number };
   /** With BoardOptions.usbMidiInput only: MIDI bytes delivered to the USB-MIDI device, and lost before it was open. */
   usbMidi?: { delivered: number; lost: number };
+  /** With BoardOptions.gpioInput only: pins nothing read, and events after the end (DaisyBoard.gpioInputNotes). */
+  gpioNotes?: string[];
 }
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');

@@ -225,6 +225,7 @@ export function benchImage(image: ElfImage, options: BenchOptions = {}): BenchRe
     hottest,
     rules: board.rules.events,
     ...(options.midiInput ? { midi: { received: board.midiReceived, lost: board.midiLost } } : {}),
+    ...(options.gpioInput ? { gpioNotes: board.gpioInputNotes() } : {}),
     ...(options.usbMidiInput ? { usbMidi: { delivered: board.usbMidiDelivered, lost: board.usbMidiLost } } : {}),
   };
 }

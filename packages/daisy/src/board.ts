@@ -185,6 +185,8 @@ export class DaisyBoard {
   readonly usbMidiInput: TimedSerialInput | null = null;
   /** The pin drivers of BoardOptions.gpioInput, one per pin. */
   readonly gpioInput: readonly TimedSerialInput[] = [];
+  /** --gpio pins that were an output or analog input when driven (nothing reads their level), once each. */
+  readonly gpioUnread: { pin: string; cycle: number; mode: 'output' | 'analog input' }[] = [];
   /** The Daisy Field's key shift registers, for a Field app (one that links DaisyField::Init); else null. */
   readonly fieldKeyboard: FieldKeyboard | null = null;
   /** The feeder of BoardOptions.fieldKeys, null without them. */
@@ -312,7 +314,14 @@ export class DaisyBoard {
         if (!match || !(match[1] in gpio) || Number(match[2]) > 15) throw new Error(`gpioInput: "${pin}" is not a GPIO pin (PA0 … PK15)`);
       }
       this.gpioInput = timedPinLevels(options.gpioInput, this.clock, this.system.rcc.clockTree, (pin, level) => {
-        gpio[pin[1] as keyof typeof gpio].setInputLevel(Number(pin.slice(2)), level);
+        const port = gpio[pin[1] as keyof typeof gpio];
+        const n = Number(pin.slice(2));
+        // MODER 1 (output) or 3 (analog): the level reaches no input buffer; say so once per pin.
+        const mode = port.mode(n);
+        if ((mode === 1 || mode === 3) && !this.gpioUnread.some((u) => u.pin === pin)) {
+          this.gpioUnread.push({ pin, cycle: this.clock.cycles, mode: mode === 1 ? 'output' : 'analog input' });
+        }
+        port.setInputLevel(n, level);
       });
     }
     if (isFieldApp(this.image.symbols)) {
@@ -466,6 +475,17 @@ export class DaisyBoard {
   /** MIDI bytes (BoardOptions.midiInput) lost so far because USART1's receiver was off when they arrived. */
   get midiLost(): number {
     return this.midiInput ? this.system.usarts.USART1.lostWhileDisabled : 0;
+  }
+
+  /**
+   * What to tell the user about BoardOptions.gpioInput so far: pins driven while the firmware had them as
+   * outputs or analog inputs, and events the run has not reached.
+   */
+  gpioInputNotes(): string[] {
+    const notes = this.gpioUnread.map((u) => `--gpio ${u.pin}: the firmware had the pin as an ${u.mode} when it was driven (cycle ${u.cycle}), so nothing read the level: a wrong pin?`);
+    const pending = this.gpioInput.reduce((n, feeder) => n + feeder.remaining, 0);
+    if (pending > 0) notes.push(`--gpio: ${pending} event${pending === 1 ? '' : 's'} come${pending === 1 ? 's' : ''} after the end of the run and ${pending === 1 ? 'was' : 'were'} not applied`);
+    return notes;
   }
 
   /** MIDI bytes (BoardOptions.usbMidiInput) delivered to the firmware's USB-MIDI device so far. */

@@ -56,6 +56,23 @@ describe('timed GPIO inputs', () => {
     expect(level()).toBe(1); // released at 30 ms
   });
 
+  it('notes a pin nothing reads (analog after reset, or an output) and events after the end of the run', () => {
+    const image = linkImage(POLL_PB4);
+    const board = new DaisyBoard(image, {
+      timing: 'ideal',
+      gpioInput: [
+        { pin: 'PB5', level: false, seconds: 0.01 }, // left in its reset mode, analog: no input buffer
+        { pin: 'PB4', level: false, seconds: 0.01 },
+        { pin: 'PB4', level: true, seconds: 5 },
+      ],
+    });
+    board.run({ maxCycles: Math.round(0.02 * HSI_HZ) });
+    const notes = board.gpioInputNotes();
+    expect(notes).toHaveLength(2);
+    expect(notes[0]).toMatch(/^--gpio PB5: the firmware had the pin as an analog input when it was driven/);
+    expect(notes[1]).toBe('--gpio: 1 event comes after the end of the run and was not applied');
+  });
+
   it('refuses a pin that is not a GPIO pin', () => {
     expect(() => new DaisyBoard(linkImage(POLL_PB4), { gpioInput: [{ pin: 'PB16', level: true, seconds: 0 }] })).toThrow('"PB16" is not a GPIO pin');
   });

@@ -122,6 +122,7 @@ function runBoard(board: DaisyBoard, name: string, settings: RunSettings, out: (
   }
   if (recorder && output) writeFileSync(output, encodeWav24(recorder.audio()));
   if (board.midiLost > 0) err(`${name}: ${midiLostWarning(board.midiLost, board.midiReceived, board.image.symbols.all.map((s) => s.name))}\n`);
+  for (const note of board.gpioInputNotes()) err(`${name}: warning: ${note}\n`);
   if (board.usbMidiLost > 0) err(`${name}: ${usbMidiLostWarning(board.usbMidiLost, board.usbMidiDelivered, board.image.symbols.all.map((s) => s.name))}\n`);
 
   const events = board.rules.events;
