@@ -66,7 +66,7 @@ export class RuleLog {
       pc,
       location: this.symbols.describe(pc),
       address: address >>> 0,
-      dataSymbol: this.symbols.describe(address),
+      dataSymbol: describeData(this.symbols, address),
       isWrite,
       detail,
       callStack,
@@ -98,3 +98,21 @@ export function formatRuleEvent(e: RuleEvent): string {
   if (e.callStack.length > 0) lines.push(`  call stack: ${e.callStack.join(' ← ')}`);
   return lines.join('\n');
 }
+
+/** How close past the end of an object an access still names it: out-of-bounds indexing lands just past. */
+const PAST_END_BYTES = 4096;
+
+/**
+ * The data an access touched: `name+0x12` inside a symbol; just past the end of an object (an index one
+ * too far, a loop bound off by one), `0xc00bb800 (0 bytes past the end of audioSample, 768000 bytes)`;
+ * else the hex address.
+ */
+export function describeData(symbols: SymbolTable, address: number): string {
+  const inside = symbols.describe(address);
+  if (symbols.lookup(address)) return inside;
+  const s = symbols.below(address);
+  if (!s || s.kind !== 'object') return inside;
+  const past = (address >>> 0) - (s.address + s.size);
+  return past >= 0 && past < PAST_END_BYTES ? `${inside} (${past} byte${past === 1 ? '' : 's'} past the end of ${s.name}, ${s.size} bytes)` : inside;
+}
+

@@ -109,6 +109,22 @@ export class SymbolTable {
     return undefined;
   }
 
+  /** The sized function or object starting at or below `address`, nearest first (whether or not it contains it). */
+  below(address: number): ElfSymbol | undefined {
+    address >>>= 0;
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    let found = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.starts[mid] <= address) {
+        found = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    return found >= 0 ? this.sized[found] : undefined;
+  }
+
   /** `name+0x12` for an address inside a symbol, else the hex address. */
   describe(address: number): string {
     address >>>= 0;
