@@ -14,6 +14,7 @@ export * from './peripherals/gpio.js';
 export * from './peripherals/exti.js';
 export * from './peripherals/tim.js';
 export * from './peripherals/rng.js';
+export * from './peripherals/crc.js';
 export * from './peripherals/i2c-bus.js';
 export * from './peripherals/i2c.js';
 export * from './peripherals/wm8731.js';

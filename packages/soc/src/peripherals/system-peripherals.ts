@@ -9,6 +9,7 @@ import { I2C_INSTANCES, I2cController, type I2cName } from './i2c.js';
 import { Pwr } from './pwr.js';
 import { Rcc } from './rcc.js';
 import { Rng } from './rng.js';
+import { Crc } from './crc.js';
 import { Syscfg } from './syscfg.js';
 import { GENERAL_PURPOSE_TIMERS, GeneralPurposeTimer, type GeneralPurposeTimerName } from './tim.js';
 import { USART_INSTANCES, Usart, usartClocksFrom, type UsartName } from './usart.js';
@@ -23,6 +24,7 @@ export interface SystemPeripherals {
   readonly dbgmcu: Dbgmcu;
   readonly exti: Exti;
   readonly rng: Rng;
+  readonly crc: Crc;
   readonly gpio: Readonly<Record<GpioPortName, GpioPort>>;
   readonly timers: Readonly<Record<GeneralPurposeTimerName, GeneralPurposeTimer>>;
   readonly i2c: Readonly<Record<I2cName, I2cController>>;
@@ -68,6 +70,7 @@ export function attachSystemPeripherals(bus: SystemBus, context: SocContext, opt
     dbgmcu: new Dbgmcu(context),
     exti: new Exti(context),
     rng: new Rng(context, options.rngSeed),
+    crc: new Crc(context),
     gpio,
     timers,
     i2c,
@@ -80,7 +83,7 @@ export function attachSystemPeripherals(bus: SystemBus, context: SocContext, opt
       if (set.syscfg.extiPort(pin) === p.port) set.exti.signal(pin, level);
     });
   }
-  for (const device of [set.rcc, set.pwr, set.flash, set.syscfg, set.dbgmcu, set.exti, set.rng, ...Object.values(gpio), ...Object.values(timers), ...Object.values(i2c), ...Object.values(usarts), ...Object.values(usb)]) {
+  for (const device of [set.rcc, set.pwr, set.flash, set.syscfg, set.dbgmcu, set.exti, set.rng, set.crc, ...Object.values(gpio), ...Object.values(timers), ...Object.values(i2c), ...Object.values(usarts), ...Object.values(usb)]) {
     bus.mapDevice(device);
   }
   return set;
