@@ -1,7 +1,7 @@
 /**
  * The CRC unit against published check values: the CRC of the ASCII bytes "123456789" for each
  * algorithm of the CRC catalogue (reveng.sourceforge.io/crc-catalogue, "check"), computed the way
- * firmware drives the unit (RM0433 §20.3: POLYSIZE, REV_IN, REV_OUT, INIT, POL; the unit applies no
+ * firmware drives the unit (RM0433 CRC chapter: POLYSIZE, REV_IN, REV_OUT, INIT, POL; the unit applies no
  * final XOR, so the catalogue's xorout is applied here).
  */
 import { describe, expect, it } from 'vitest';
@@ -22,7 +22,7 @@ function unit() {
   return { ctx, bus };
 }
 
-describe('CRC calculation unit (RM0433 §20)', () => {
+describe('CRC calculation unit (RM0433)', () => {
   it('CRC-32/MPEG-2 with the reset configuration (poly 0x04C11DB7, init 0xFFFFFFFF, no reflection): 0x0376E6E7', () => {
     const { bus, ctx } = unit();
     bus.write32(CR, 1); // RESET

@@ -4,13 +4,13 @@ import { RegisterBlock } from './register-block.js';
 export const CRC_BASE = 0x5802_4c00;
 
 /**
- * Register offsets (RM0433 §20.4 register map; CMSIS stm32h750xx.h CRC_TypeDef: 0x0C is reserved). The
+ * Register offsets (RM0433 CRC register map; CMSIS stm32h750xx.h CRC_TypeDef: 0x0C is reserved). The
  * STM32H750 SVD puts INIT and POL at 0x0C and 0x10, one word too low.
  */
 export const CRC = { DR: 0x00, IDR: 0x04, CR: 0x08, INIT: 0x10, POL: 0x14 } as const;
 
 const CR_RESET = 1 << 0;
-/** RM0433 §20.4: CRC_INIT and CRC_POL reset values (the SVD gives 0 for both; the manual 0xFFFFFFFF and 0x04C11DB7). */
+/** CRC_INIT and CRC_POL reset values, 0xFFFFFFFF and 0x04C11DB7 (RM0433 CRC registers; the SVD gives 0 for both). */
 const INIT_RESET = 0xffff_ffff;
 const POL_RESET = 0x04c1_1db7;
 
@@ -22,11 +22,11 @@ function reverseBits(value: number, bits: number): number {
 }
 
 /**
- * CRC calculation unit (RM0433 §20): each write to DR feeds its 8, 16 or 32 bits (the access size) through
+ * CRC calculation unit (RM0433, CRC calculation unit chapter): each write to DR feeds its 8, 16 or 32 bits (the access size) through
  * the polynomial in POL, of CR.POLYSIZE bits (32, 16, 8 or 7), most significant bit first, after the bit
  * reversal CR.REV_IN asks for (none, by byte, by half-word, by word); DR reads back the CRC, bit-reversed
- * when CR.REV_OUT is set. CR.RESET loads DR with INIT. The computation takes the cycles it takes on the
- * AHB at once here (RM0433 §20.3.2: 4 AHB cycles for 32 bits); the result is what the unit computes.
+ * when CR.REV_OUT is set. CR.RESET loads DR with INIT. The result is ready at once here; its few AHB
+ * cycles of computation are not modelled (a read right after a write waits for them on the chip).
  */
 export class Crc extends RegisterBlock {
   /** The CRC register, POLYSIZE bits. */
@@ -58,7 +58,7 @@ export class Crc extends RegisterBlock {
   private feed(data: number, bits: number): void {
     const revIn = (this.regs[CRC.CR >>> 2] >>> 5) & 3;
     if (revIn !== 0) {
-      // By byte, half-word or word: each unit of that many bits is reversed in place (RM0433 §20.3.3).
+      // By byte, half-word or word: each unit of that many bits is reversed in place (RM0433, CR.REV_IN).
       const unit = Math.min(bits, [0, 8, 16, 32][revIn]);
       let reversed = 0;
       for (let shift = 0; shift < bits; shift += unit) reversed |= reverseBits((data >>> shift) & (unit === 32 ? 0xffff_ffff : (1 << unit) - 1), unit) << shift;
