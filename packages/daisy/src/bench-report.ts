@@ -83,7 +83,8 @@ export function formatBench(result: BenchResult, top = 10): string {
       );
     }
   }
-  lines.push(`  hottest functions per block (inclusive / exclusive cycles):`);
+  // The whole CPU, not the callback alone: main-loop code that runs while audio plays shows here too.
+  lines.push(`  hottest functions per block, whole CPU (interrupts and main loop; inclusive / exclusive cycles):`);
   for (const f of result.hottest.slice(0, top)) {
     lines.push(`    ${fmt(f.inclusive).padStart(10)} ${fmt(f.exclusive).padStart(10)}  ${f.name}`);
   }
