@@ -117,12 +117,10 @@ const USB_MIDI_SYMBOL = /MidiUsbTransport/;
  * it on, the firmware never listened on USART1 during the run: it says so, and names USB MIDI when the
  * image links libDaisy's USB MIDI transport, which --midi does not feed.
  */
-export function midiLostWarning(lost: number, received: number, symbolNames: Iterable<string> = []): string {
+export function midiLostWarning(lost: number, received: number, symbolNames: readonly string[] = []): string {
   const bytes = `${lost} MIDI byte${lost === 1 ? '' : 's'}`;
   if (received === 0) {
-    let usbMidi = false;
-    for (const name of symbolNames) if (USB_MIDI_SYMBOL.test(name)) usbMidi = true;
-    const hint = usbMidi
+    const hint = symbolNames.some((name) => USB_MIDI_SYMBOL.test(name))
       ? 'this firmware reads MIDI over USB (libDaisy MidiUsbHandler): give the file with --usb-midi'
       : 'the firmware never turned the receiver on (UE and RE) during the run, so it does not listen for MIDI on USART1 (libDaisy MidiUartHandler) or did not get that far';
     return `warning: ${bytes} went to USART1 and ${lost === 1 ? 'was' : 'were'} lost: ${hint}`;
@@ -134,20 +132,31 @@ export function midiLostWarning(lost: number, received: number, symbolNames: Ite
  * ST's USB host stack being started (libDaisy USBHostHandle::Init calls it): the firmware is the USB host.
  * Not USBHostHandle alone: libDaisy's MidiUsbTransport links some of it for its host mode even in device apps.
  */
-const USB_HOST_SYMBOL = /^USBH_Init$/;
+const USB_HOST_INIT = 'USBH_Init';
 
 /**
  * The stderr warning for --usb-midi bytes that arrived while no USB-MIDI device was open; it says so when
  * the image is a USB host (a MIDI keyboard plugged into the Daisy), which seedsim does not model.
  */
-export function usbMidiLostWarning(lost: number, delivered: number, symbolNames: Iterable<string> = []): string {
+export function usbMidiLostWarning(lost: number, delivered: number, symbolNames: readonly string[] = []): string {
   const bytes = `${lost} MIDI byte${lost === 1 ? '' : 's'}`;
-  let host = false;
-  for (const name of symbolNames) if (USB_HOST_SYMBOL.test(name)) host = true;
-  const why = host && delivered === 0
+  const why = delivered === 0 && symbolNames.includes(USB_HOST_INIT)
     ? 'this firmware is a USB host (libDaisy USBHostHandle: a MIDI keyboard plugged into the Daisy), and seedsim models the USB device side only; --usb-midi plays into a USB-MIDI device (MidiUsbHandler)'
     : delivered === 0
       ? 'no USB-MIDI device was open during the run (the firmware did not start USB, or its device is not a USB-MIDI one: libDaisy MidiUsbHandler)'
       : 'they arrived before the firmware\'s USB-MIDI device was enumerated; time MIDI events after it starts';
   return `warning: ${bytes} for the USB-MIDI device ${lost === 1 ? 'was' : 'were'} lost: ${why}`;
 }
+
+/** The stderr warnings about the inputs given to one image: MIDI lost on either port, --gpio notes. */
+export function inputWarnings(
+  report: { midi?: { received: number; lost: number }; usbMidi?: { delivered: number; lost: number }; gpioNotes?: readonly string[] },
+  symbolNames: readonly string[],
+): string[] {
+  const lines: string[] = [];
+  if (report.midi && report.midi.lost > 0) lines.push(midiLostWarning(report.midi.lost, report.midi.received, symbolNames));
+  for (const note of report.gpioNotes ?? []) lines.push(`warning: ${note}`);
+  if (report.usbMidi && report.usbMidi.lost > 0) lines.push(usbMidiLostWarning(report.usbMidi.lost, report.usbMidi.delivered, symbolNames));
+  return lines;
+}
+

@@ -224,9 +224,8 @@ export function benchImage(image: ElfImage, options: BenchOptions = {}): BenchRe
     byRegion,
     hottest,
     rules: board.rules.events,
-    ...(options.midiInput ? { midi: { received: board.midiReceived, lost: board.midiLost } } : {}),
+    ...board.midiCounts(),
     ...(options.gpioInput ? { gpioNotes: board.gpioInputNotes() } : {}),
-    ...(options.usbMidiInput ? { usbMidi: { delivered: board.usbMidiDelivered, lost: board.usbMidiLost } } : {}),
   };
 }
 

@@ -33,7 +33,7 @@ import { RuleLog, type RuleEvent } from './diagnostics.js';
 import { describeFaultStatus } from './fault-status.js';
 import { LineWriterLog } from './line-writers.js';
 import { Profiler } from './profiler.js';
-import { TimedSerialInput, timedPinLevels, type TimedBytes, type TimedPinLevel } from './serial-input.js';
+import { TimedInput, timedBytes, timedPinLevels, type TimedBytes, type TimedPinLevel } from './serial-input.js';
 import { FieldKeyboard, isFieldApp, type TimedKey } from './field-keyboard.js';
 import { resolveWhatIf, type ResolvedWhatIf, type WhatIf } from './what-if.js';
 
@@ -180,17 +180,17 @@ export class DaisyBoard {
   /** The simulated PC on OTG2_FS (the Seed's micro-USB socket), or null with `noUsbHost`. */
   readonly usbHost: UsbPcHost | null;
   /** The MIDI feeder on USART1 (BoardOptions.midiInput), null without MIDI. */
-  readonly midiInput: TimedSerialInput | null = null;
+  readonly midiInput: TimedInput<readonly number[]> | null = null;
   /** The MIDI feeder over USB (BoardOptions.usbMidiInput), null without it. */
-  readonly usbMidiInput: TimedSerialInput | null = null;
+  readonly usbMidiInput: TimedInput<readonly number[]> | null = null;
   /** The pin drivers of BoardOptions.gpioInput, one per pin. */
-  readonly gpioInput: readonly TimedSerialInput[] = [];
+  readonly gpioInput: readonly TimedInput<boolean>[] = [];
   /** --gpio pins that were an output or analog input when driven (nothing reads their level), once each. */
   readonly gpioUnread: { pin: string; cycle: number; mode: 'output' | 'analog input' }[] = [];
   /** The Daisy Field's key shift registers, for a Field app (one that links DaisyField::Init); else null. */
   readonly fieldKeyboard: FieldKeyboard | null = null;
   /** The feeder of BoardOptions.fieldKeys, null without them. */
-  readonly fieldKeyInput: TimedSerialInput | null = null;
+  readonly fieldKeyInput: TimedInput<TimedKey> | null = null;
   /** The I2C codec of Seed 1.1, with the register writes the firmware made. */
   readonly codec: Wm8731 | null;
 
@@ -278,7 +278,7 @@ export class DaisyBoard {
     }
 
     if (options.midiInput && options.midiInput.length > 0) {
-      this.midiInput = new TimedSerialInput(this.system.usarts.USART1, this.clock, this.system.rcc.clockTree, options.midiInput);
+      this.midiInput = timedBytes(this.system.usarts.USART1, this.clock, this.system.rcc.clockTree, options.midiInput);
     }
     for (const usart of Object.values(this.system.usarts)) {
       usart.attachDma(this.storage.dmamux);
@@ -300,7 +300,7 @@ export class DaisyBoard {
         options.onUsbSerial?.(text);
       };
       if (options.usbMidiInput && options.usbMidiInput.length > 0) {
-        this.usbMidiInput = new TimedSerialInput(host, this.clock, this.system.rcc.clockTree, options.usbMidiInput);
+        this.usbMidiInput = timedBytes(host, this.clock, this.system.rcc.clockTree, options.usbMidiInput);
       }
     }
 
@@ -327,10 +327,8 @@ export class DaisyBoard {
     if (isFieldApp(this.image.symbols)) {
       const keyboard = new FieldKeyboard(this.system.gpio);
       this.fieldKeyboard = keyboard;
-      const events = (options.fieldKeys ?? []).map((e) => ({ seconds: e.seconds, bytes: [e.key, e.pressed ? 1 : 0] }));
-      if (events.length > 0) {
-        this.fieldKeyInput = new TimedSerialInput({ receive: (b) => keyboard.setKey(b[0], b[1] === 1) }, this.clock, this.system.rcc.clockTree, events);
-      }
+      const keys = (options.fieldKeys ?? []).map((e) => ({ seconds: e.seconds, value: e }));
+      if (keys.length > 0) this.fieldKeyInput = new TimedInput((e) => keyboard.setKey(e.key, e.pressed), this.clock, this.system.rcc.clockTree, keys);
     } else if (options.fieldKeys && options.fieldKeys.length > 0) {
       throw new Error(`fieldKeys: ${image.name} is not a Daisy Field app (it does not link libDaisy's DaisyField::Init): no Field keyboard to press`);
     }
@@ -486,6 +484,14 @@ export class DaisyBoard {
     const pending = this.gpioInput.reduce((n, feeder) => n + feeder.remaining, 0);
     if (pending > 0) notes.push(`--gpio: ${pending} event${pending === 1 ? '' : 's'} come${pending === 1 ? 's' : ''} after the end of the run and ${pending === 1 ? 'was' : 'were'} not applied`);
     return notes;
+  }
+
+  /** What became of the MIDI given to the board so far, for reports (run --json, bench): only the inputs given. */
+  midiCounts(): { midi?: { received: number; lost: number }; usbMidi?: { delivered: number; lost: number } } {
+    return {
+      ...(this.midiInput ? { midi: { received: this.midiReceived, lost: this.midiLost } } : {}),
+      ...(this.usbMidiInput ? { usbMidi: { delivered: this.usbMidiDelivered, lost: this.usbMidiLost } } : {}),
+    };
   }
 
   /** MIDI bytes (BoardOptions.usbMidiInput) delivered to the firmware's USB-MIDI device so far. */

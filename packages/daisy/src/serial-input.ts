@@ -13,35 +13,41 @@ export interface TimedBytesSink {
   receive(bytes: readonly number[], at: number): void;
 }
 
+/** A value that arrives at a simulated time (seconds since power-on). */
+export interface TimedValue<T> {
+  seconds: number;
+  value: T;
+}
+
 /**
- * Delivers timed bytes (MIDI) to a sink at their simulated time. Simulated seconds follow the CPU clock
- * the firmware configures (64 MHz at reset, 400/480 MHz after the PLL), as `run --seconds` counts them:
- * the cycle of each delivery is recomputed when the clock tree changes. One clock event is pending at a
- * time; each delivery hands the bytes to the sink: a USART sends them at its programmed baud rate, back
- * to back after anything still on the line; the USB host in the next full-speed frame.
+ * Delivers values (MIDI bytes, pin levels, key presses) at their simulated time. Simulated seconds follow
+ * the CPU clock the firmware configures (64 MHz at reset, 400/480 MHz after the PLL), as `run --seconds`
+ * counts them: the cycle of each delivery is recomputed when the clock tree changes. One clock event is
+ * pending at a time.
  */
-export class TimedSerialInput {
-  private readonly events: TimedBytes[];
+export class TimedInput<T> {
+  private readonly events: TimedValue<T>[];
   private next = 0;
   private anchorCycle = 0;
   private anchorSeconds = 0;
   private hz: number;
   private pending: object | null = null;
-  private readonly deliver = (at: number): void => this.onDue(at);
+  private readonly onEvent = (at: number): void => this.onDue(at);
 
   constructor(
-    private readonly sink: TimedBytesSink,
+    /** Takes a value at cycle `at` (the clock event's cycle; the run loop may be a few cycles past it). */
+    private readonly deliver: (value: T, at: number) => void,
     private readonly clock: Clock,
     private readonly tree: ClockTree,
-    events: readonly TimedBytes[],
+    events: readonly TimedValue<T>[],
   ) {
-    this.events = [...events].filter((e) => e.bytes.length > 0).sort((a, b) => a.seconds - b.seconds);
+    this.events = [...events].sort((a, b) => a.seconds - b.seconds);
     this.hz = tree.clocks.cpu;
     tree.onChange(() => this.clockChanged());
     this.schedule();
   }
 
-  /** Events not yet delivered to the sink. */
+  /** Events not yet delivered. */
   get remaining(): number {
     return this.events.length - this.next;
   }
@@ -63,7 +69,7 @@ export class TimedSerialInput {
     this.pending = null;
     if (this.next >= this.events.length || !(this.hz > 0)) return;
     const at = this.anchorCycle + Math.max(0, this.events[this.next].seconds - this.anchorSeconds) * this.hz;
-    this.pending = this.clock.schedule(Math.ceil(at), this.deliver);
+    this.pending = this.clock.schedule(Math.ceil(at), this.onEvent);
   }
 
   /** At the cycle of the event's clock event (the run loop may be a few cycles past it). */
@@ -71,10 +77,19 @@ export class TimedSerialInput {
     this.pending = null;
     const now = this.secondsAt(at);
     while (this.next < this.events.length && this.events[this.next].seconds <= now + 1 / this.hz) {
-      this.sink.receive(this.events[this.next++].bytes, at);
+      this.deliver(this.events[this.next++].value, at);
     }
     this.schedule();
   }
+}
+
+/**
+ * Timed bytes (MIDI) to a sink: a USART sends them at its programmed baud rate, back to back after
+ * anything still on the line; the USB host in the next full-speed frame. Events without bytes are dropped.
+ */
+export function timedBytes(sink: TimedBytesSink, clock: Clock, tree: ClockTree, events: readonly TimedBytes[]): TimedInput<readonly number[]> {
+  const values = events.filter((e) => e.bytes.length > 0).map((e) => ({ seconds: e.seconds, value: e.bytes }));
+  return new TimedInput((bytes, at) => sink.receive(bytes, at), clock, tree, values);
 }
 
 /** A level driven onto a GPIO input pin ('PB4') from a simulated time on (seconds since power-on). */
@@ -84,22 +99,18 @@ export interface TimedPinLevel {
   level: boolean;
 }
 
-/**
- * Drives GPIO input pins at their simulated times (buttons, footswitches, gates): one TimedSerialInput per
- * pin whose "bytes" are the level, delivered to `setLevel`.
- */
+/** Drives GPIO input pins at their simulated times (buttons, footswitches, gates): one TimedInput per pin. */
 export function timedPinLevels(
   events: readonly TimedPinLevel[],
   clock: Clock,
   tree: ClockTree,
   setLevel: (pin: string, level: boolean) => void,
-): TimedSerialInput[] {
-  const byPin = new Map<string, TimedBytes[]>();
+): TimedInput<boolean>[] {
+  const byPin = new Map<string, TimedValue<boolean>[]>();
   for (const e of events) {
     const list = byPin.get(e.pin) ?? [];
-    list.push({ seconds: e.seconds, bytes: [e.level ? 1 : 0] });
+    list.push({ seconds: e.seconds, value: e.level });
     byPin.set(e.pin, list);
   }
-  return [...byPin].map(([pin, list]) => new TimedSerialInput({ receive: (bytes) => setLevel(pin, bytes[bytes.length - 1] !== 0) }, clock, tree, list));
+  return [...byPin].map(([pin, list]) => new TimedInput((level) => setLevel(pin, level), clock, tree, list));
 }
-

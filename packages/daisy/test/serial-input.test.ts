@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { Clock, type SocContext } from '@seedsim/core';
 import { ClockTree, USART, Usart, type ClockFrequencies } from '@seedsim/soc';
-import { TimedSerialInput } from '../src/serial-input.js';
+import { timedBytes } from '../src/serial-input.js';
 
-describe('TimedSerialInput (BoardOptions.midiInput)', () => {
+describe('timedBytes (BoardOptions.midiInput)', () => {
   it('delivers each event at its simulated second, following a CPU clock change, and USART1 receives it one frame later', () => {
     const clock = new Clock();
     const context: SocContext = { clock, unmodelled: () => {}, setIrq: () => {}, rule: () => {} };
@@ -13,7 +13,7 @@ describe('TimedSerialInput (BoardOptions.midiInput)', () => {
     const usart = new Usart(context, 'USART1', { kernelHz: () => 100e6, cpuHz: () => tree.clocks.cpu });
     usart.writeWord(USART.BRR, 3200);
     usart.writeWord(USART.CR1, 0b101); // UE | RE
-    new TimedSerialInput(usart, clock, tree, [
+    timedBytes(usart, clock, tree, [
       { seconds: 0.05, bytes: [0x90] },
       { seconds: 0.3, bytes: [0x3c] },
     ]);

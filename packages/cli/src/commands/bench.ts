@@ -1,4 +1,4 @@
-import { midiLostWarning, usbMidiLostWarning } from '../midi-input.js';
+import { inputWarnings } from '../midi-input.js';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename } from 'node:path';
@@ -224,9 +224,7 @@ class BenchReport {
     }
     const result = outcome.result;
     this.results.push(result);
-    if (result.midi && result.midi.lost > 0) err(`${image.name}: ${midiLostWarning(result.midi.lost, result.midi.received, image.symbols.all.map((s) => s.name))}\n`);
-    for (const note of result.gpioNotes ?? []) err(`${image.name}: warning: ${note}\n`);
-    if (result.usbMidi && result.usbMidi.lost > 0) err(`${image.name}: ${usbMidiLostWarning(result.usbMidi.lost, result.usbMidi.delivered, image.symbols.all.map((s) => s.name))}\n`);
+    for (const line of inputWarnings(result, image.symbols.all.map((s) => s.name))) err(`${image.name}: ${line}\n`);
     if (!values.json) out(formatBench(result, this.top) + '\n');
   }
 

@@ -6,7 +6,7 @@ import { parseCommandArgs } from '../options.js';
 import { BOARD_OPTION_HELP, BOARD_OPTION_SPEC, boardOptions, checkBoardOptionsFor } from '../board-options.js';
 import { CliError, EXIT_FAILED, EXIT_OK } from '../exit-codes.js';
 import { savingCard, sdCardOutput } from '../sd-card-output.js';
-import { midiLostWarning, usbMidiLostWarning } from '../midi-input.js';
+import { inputWarnings } from '../midi-input.js';
 
 export const RUN_HELP = `Usage: seedsim run [options] app.elf
 
@@ -121,9 +121,8 @@ function runBoard(board: DaisyBoard, name: string, settings: RunSettings, out: (
     outcome = { ...outcome, message: cycles !== undefined ? `budget of ${cycles} cycles used` : `budget of ${instructions} instructions used` };
   }
   if (recorder && output) writeFileSync(output, encodeWav24(recorder.audio()));
-  if (board.midiLost > 0) err(`${name}: ${midiLostWarning(board.midiLost, board.midiReceived, board.image.symbols.all.map((s) => s.name))}\n`);
-  for (const note of board.gpioInputNotes()) err(`${name}: warning: ${note}\n`);
-  if (board.usbMidiLost > 0) err(`${name}: ${usbMidiLostWarning(board.usbMidiLost, board.usbMidiDelivered, board.image.symbols.all.map((s) => s.name))}\n`);
+  const symbolNames = board.image.symbols.all.map((s) => s.name);
+  for (const line of inputWarnings({ ...board.midiCounts(), gpioNotes: board.gpioInputNotes() }, symbolNames)) err(`${name}: ${line}\n`);
 
   const events = board.rules.events;
   const bad = events.length > 0 || !['budget', 'sleep-forever', 'spin-forever'].includes(outcome.reason);
@@ -144,8 +143,7 @@ function runBoard(board: DaisyBoard, name: string, settings: RunSettings, out: (
           unmodelledRegisters: board.rules.unmodelled,
           serial: board.serialOutput,
           usbSerial: board.usbSerialOutput,
-          ...(board.midiInput ? { midi: { received: board.midiReceived, lost: board.midiLost } } : {}),
-          ...(board.usbMidiInput ? { usbMidi: { delivered: board.usbMidiDelivered, lost: board.usbMidiLost } } : {}),
+          ...board.midiCounts(),
         },
         null,
         2,

@@ -258,7 +258,7 @@ export class UsbPcHost implements UsbHostPort {
   }
 
   /**
-   * MIDI bytes a DAW plays into the device now (TimedSerialInput's sink): queued as USB-MIDI event
+   * MIDI bytes a DAW plays into the device now (the sink of daisy's timedBytes): queued as USB-MIDI event
    * packets for the next frame, or lost while no USB-MIDI device is open.
    */
   receive(bytes: Iterable<number>): void {
