@@ -84,7 +84,7 @@ export function formatBench(result: BenchResult, top = 10): string {
     }
   }
   // The whole CPU, not the callback alone: main-loop code that runs while audio plays shows here too.
-  lines.push(`  hottest functions per block, whole CPU (interrupts and main loop; inclusive / exclusive cycles):`);
+  lines.push(`  hottest functions per block, whole CPU (interrupts and main loop; inclusive of callees, not of interrupts / exclusive cycles):`);
   for (const f of result.hottest.slice(0, top)) {
     lines.push(`    ${fmt(f.inclusive).padStart(10)} ${fmt(f.exclusive).padStart(10)}  ${f.name}`);
   }

@@ -17,13 +17,18 @@ const FRAME_CALL = 0;
 const FRAME_EXCEPTION = 1;
 const TAG_INDIRECT_IN_HANDLER = 1;
 const TAG_HANDLER_CHILD = 2;
+/** Exception nesting levels tracked for preemption (the NVIC has 16 priority levels; more only by a misread). */
+const MAX_LEVELS = 64;
 
 export interface FunctionProfile {
   name: string;
   address: number;
   /** Cycles spent in the function's own instructions. */
   exclusive: number;
-  /** Cycles from entry to return, callees included (outermost activation only, so recursion is not double counted). */
+  /**
+   * Cycles from entry to return, callees included (outermost activation only, so recursion is not double
+   * counted), less the time interrupts that preempted it ran: main's loop is not charged the audio interrupt.
+   */
   inclusive: number;
   calls: number;
 }
@@ -72,6 +77,20 @@ export class Profiler implements FlowObserver {
    */
   private readonly frameActivationFn = new Int32Array(MAX_DEPTH);
   private readonly frameActivationStart = new Float64Array(MAX_DEPTH);
+  /**
+   * Preemption, so that a function's inclusive cycles leave out the interrupts that ran on top of it:
+   * `preempted[k]` is the work, so far, of exception activations entered while code at nesting level k ran
+   * (a handler's body runs one level above what it preempted; thread mode is level 0). It only grows, so
+   * what preempted a frame between two moments is the difference of two readings at its level, taken when
+   * the frame opened (framePreempted, frameActivationPreempted) and at the totals' start (preemptedAtReset).
+   */
+  private readonly preempted = new Float64Array(MAX_LEVELS);
+  private readonly preemptedAtReset = new Float64Array(MAX_LEVELS);
+  private readonly frameLevel = new Uint8Array(MAX_DEPTH);
+  private readonly framePreempted = new Float64Array(MAX_DEPTH);
+  private readonly frameActivationPreempted = new Float64Array(MAX_DEPTH);
+  /** The exception nesting level of the code running now. */
+  private level = 0;
   private depth = 0;
   private currentFn: number;
   private pendingException = false;
@@ -237,7 +256,11 @@ export class Profiler implements FlowObserver {
   /** Per-function totals so far (copies). */
   profile(): FunctionProfile[] {
     this.settle();
-    return this.functions.map((f, id) => ({ ...f, exclusive: this.exclusive[id], inclusive: this.inclusive[id] + this.openInclusive(id), calls: this.calls[id] }));
+    return this.functions.map((f, id) => {
+      // Exception entry and exit are never a frame of their own: all their cycles are their own.
+      const inclusive = id === this.entryExitFn ? this.exclusive[id] : this.inclusive[id] + this.openInclusive(id);
+      return { ...f, exclusive: this.exclusive[id], inclusive, calls: this.calls[id] };
+    });
   }
 
   /** Clears the totals (the call stack stays). */
@@ -247,6 +270,7 @@ export class Profiler implements FlowObserver {
     this.inclusive.fill(0);
     this.calls.fill(0);
     this.totalsSince = now;
+    this.preemptedAtReset.set(this.preempted);
     this.indirectCallees.clear();
     this.indirectCalleeCalls.clear();
     this.indirectCalleeDepth.clear();
@@ -254,8 +278,19 @@ export class Profiler implements FlowObserver {
   }
 
   private openInclusive(id: number): number {
-    for (let d = 0; d <= this.depth; d++) if (this.frameFn[d] === id) return this.mark - Math.max(this.frameStart[d], this.totalsSince);
+    for (let d = 0; d <= this.depth; d++) if (this.frameFn[d] === id) return this.countedSince(this.frameStart[d], this.framePreempted[d], this.frameLevel[d]);
     return 0;
+  }
+
+  /**
+   * What the totals get of an activation at nesting `level` that began at work `start`, with its level's
+   * preemption counter then at `preemptedAtStart`: the cycles since then, or since the totals' start if
+   * later, less what interrupts preempting it ran in that time.
+   */
+  private countedSince(start: number, preemptedAtStart: number, level: number): number {
+    const since = Math.max(start, this.totalsSince);
+    const preemptedSince = this.preempted[level] - Math.max(preemptedAtStart, this.preemptedAtReset[level]);
+    return this.mark - since - preemptedSince;
   }
 
   private checkStack(): void {
@@ -286,6 +321,7 @@ export class Profiler implements FlowObserver {
     const tag = this.frameTag[d];
     const activationFn = this.frameActivationFn[d];
     const activationStart = this.frameActivationStart[d];
+    const activationPreempted = this.frameActivationPreempted[d];
     // Checked before the frame changes hands: a watched function tail-calling another is one report.
     if (this.handlerWatch.size !== 0) this.checkWatchedCall(target);
     this.pop(true);
@@ -295,9 +331,11 @@ export class Profiler implements FlowObserver {
     this.frameTag[nd] = tag;
     this.frameActivationFn[nd] = activationFn;
     this.frameActivationStart[nd] = activationStart;
+    this.frameActivationPreempted[nd] = activationPreempted;
   }
 
   private pushException(): void {
+    if (this.level + 1 < MAX_LEVELS) this.level++;
     const d = this.push(FRAME_EXCEPTION, this.entryExitFn);
     this.frameException[d] = 0;
     this.frameTag[d] = 0;
@@ -368,6 +406,9 @@ export class Profiler implements FlowObserver {
       this.frameTag.copyWithin(1, MAX_DEPTH / 2);
       this.frameActivationFn.copyWithin(1, MAX_DEPTH / 2);
       this.frameActivationStart.copyWithin(1, MAX_DEPTH / 2);
+      this.frameLevel.copyWithin(1, MAX_DEPTH / 2);
+      this.framePreempted.copyWithin(1, MAX_DEPTH / 2);
+      this.frameActivationPreempted.copyWithin(1, MAX_DEPTH / 2);
       this.depth -= MAX_DEPTH / 2 - 1;
     }
     const d = ++this.depth;
@@ -376,6 +417,9 @@ export class Profiler implements FlowObserver {
     this.frameStart[d] = this.mark;
     this.frameActivationFn[d] = fn;
     this.frameActivationStart[d] = this.mark;
+    this.frameLevel[d] = this.level;
+    this.framePreempted[d] = this.preempted[this.level];
+    this.frameActivationPreempted[d] = this.preempted[this.level];
     if (kind === FRAME_CALL) {
       this.activeCount[fn]++;
       this.calls[fn]++;
@@ -389,12 +433,16 @@ export class Profiler implements FlowObserver {
     const d = this.depth;
     const fn = this.frameFn[d];
     const cycles = this.mark - this.frameStart[d];
-    // What the totals get: the part after resetTotals (all of it for a frame opened since).
-    const counted = this.mark - Math.max(this.frameStart[d], this.totalsSince);
+    const level = this.frameLevel[d];
+    // What the totals get: the part after resetTotals (all of it for a frame opened since), preemption out.
+    const counted = this.countedSince(this.frameStart[d], this.framePreempted[d], level);
     const outermost = --this.activeCount[fn] <= 0;
     if (outermost) this.activeCount[fn] = 0;
     if (this.frameKind[d] === FRAME_EXCEPTION) {
       if (outermost) this.inclusive[fn] += counted;
+      // The whole activation, nested interrupts included, preempted the level below.
+      this.preempted[level - 1] += cycles;
+      this.level = level - 1;
       const listeners = this.exceptionListeners.get(this.frameException[d]);
       if (listeners) for (const l of listeners) l(cycles, fn);
     } else if (!forTailCall) {
@@ -402,7 +450,7 @@ export class Profiler implements FlowObserver {
       if (outermost) this.inclusive[fn] += counted;
       const called = this.frameActivationFn[d];
       const activation = this.mark - this.frameActivationStart[d];
-      if (called !== fn && this.activeCount[called] === 0) this.inclusive[called] += this.mark - Math.max(this.frameActivationStart[d], this.totalsSince);
+      if (called !== fn && this.activeCount[called] === 0) this.inclusive[called] += this.countedSince(this.frameActivationStart[d], this.frameActivationPreempted[d], level);
       const listeners = this.functionListeners.get(called);
       if (listeners && this.activeCount[called] === 0) for (const l of listeners) l(activation, called);
       const tag = this.frameTag[d];

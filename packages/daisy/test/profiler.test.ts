@@ -11,7 +11,9 @@ const fn = (name: string, address: number): ElfSymbol => ({ name, address, size:
 const MAIN = 0x1000;
 const CALLBACK = 0x2000;
 const HELPER = 0x3000;
-const symbols = new SymbolTable([fn('main', MAIN), fn('callback', CALLBACK), fn('helper', HELPER)]);
+const DSP = 0x4000;
+const TIMER_ISR = 0x5000;
+const symbols = new SymbolTable([fn('main', MAIN), fn('callback', CALLBACK), fn('helper', HELPER), fn('dsp', DSP), fn('timer_isr', TIMER_ISR)]);
 
 const BRANCH_TAKEN = 3; // Outcome.Executed | Outcome.BranchTaken
 const ENTRY_CYCLES = 12;
@@ -41,7 +43,12 @@ function rig() {
     profiler.exception('entry', ENTRY_CYCLES);
     work += ENTRY_CYCLES;
   };
-  return { profiler, step, state, enter, at: (address: number) => (pc = address) };
+  /** An exception return (or tail chain) costing `cycles`: told first, then its cycles go on the clock. */
+  const leave = (cycles: number) => {
+    profiler.exception('return', cycles);
+    work += cycles;
+  };
+  return { profiler, step, state, enter, leave, at: (address: number) => (pc = address) };
 }
 
 describe('Profiler call stack', () => {
@@ -143,5 +150,39 @@ describe('Profiler call stack', () => {
     const callback = profiler.profile().find((f) => f.name === 'callback')!;
     expect(callback.inclusive).toBe(12);
   });
+  it('leaves the interrupts that preempted a function out of its inclusive cycles, at every nesting level', () => {
+    const { profiler, step, state, enter, leave, at } = rig();
+    const irqDurations: number[] = [];
+    profiler.onExceptionComplete(27, (cycles) => irqDurations.push(cycles));
+    step(InsnClass.Call, HELPER, true); // main: BL helper (1)
+    step(); // helper: 1
+    state.ipsr = 27; // an interrupt preempts helper
+    enter(); // 12
+    at(CALLBACK);
+    step(InsnClass.Call, DSP, true); // its handler (callback) calls dsp: 1
+    step(); // dsp: 1
+    state.ipsr = 28; // a higher-priority interrupt preempts dsp
+    enter(); // 12
+    at(TIMER_ISR);
+    for (let i = 0; i < 4; i++) step(); // timer_isr: 4
+    leave(10);
+    state.ipsr = 27;
+    at(DSP + 4);
+    step(InsnClass.BranchIndirect, CALLBACK + 4); // dsp returns (1)
+    step(); // callback: 1
+    leave(10);
+    state.ipsr = 0;
+    at(HELPER + 4);
+    step(); // helper: 1
+    step(InsnClass.BranchIndirect, MAIN + 4); // helper returns (1)
+    // timer_isr: 12 + 4 + 10 = 26. The outer interrupt: 12 + callback 1 + dsp 1 + 26 + dsp 1 + callback 1 + 10 = 52.
+    // Its listener gets its whole duration, the nested interrupt included, as DWT read in the handler would.
+    expect(irqDurations).toEqual([52]);
+    const inclusive = new Map(profiler.profile().map((f) => [f.name, f.inclusive]));
+    expect(inclusive.get('timer_isr')).toBe(26);
+    expect(inclusive.get('dsp')).toBe(2); // 26 of its 28 were timer_isr's
+    expect(inclusive.get('callback')).toBe(52 - 26);
+    expect(inclusive.get('helper')).toBe(3); // the outer interrupt's 52 are not helper's
+    expect(inclusive.get('main')).toBe(1 + 3); // its BL and helper: 56 cycles in all, 52 of them the interrupt's
+  });
 });
-
