@@ -34,6 +34,8 @@ import { describeFaultStatus } from './fault-status.js';
 import { LineWriterLog } from './line-writers.js';
 import { Profiler } from './profiler.js';
 import { TimedInput, timedBytes, timedPinLevels, type TimedBytes, type TimedPinLevel } from './serial-input.js';
+import { SimulatedSeconds } from './simulated-seconds.js';
+import { OutputWatch } from './output-watch.js';
 import { FieldKeyboard, isFieldApp, type TimedKey } from './field-keyboard.js';
 import { resolveWhatIf, type ResolvedWhatIf, type WhatIf } from './what-if.js';
 
@@ -179,6 +181,10 @@ export class DaisyBoard {
   usbSerialOutput = '';
   /** The simulated PC on OTG2_FS (the Seed's micro-USB socket), or null with `noUsbHost`. */
   readonly usbHost: UsbPcHost | null;
+  /** Simulated seconds since power-on, following the CPU clock the firmware sets (what --seconds and the input times count). */
+  readonly time: SimulatedSeconds;
+  /** What the firmware drove onto its GPIO outputs (gates, LEDs) and DAC channels (CV outs). */
+  readonly outputs: OutputWatch;
   /** The MIDI feeder on USART1 (BoardOptions.midiInput), null without MIDI. */
   readonly midiInput: TimedInput<readonly number[]> | null = null;
   /** The MIDI feeder over USB (BoardOptions.usbMidiInput), null without it. */
@@ -277,8 +283,10 @@ export class DaisyBoard {
       reconfigure();
     }
 
+    this.time = new SimulatedSeconds(this.clock, this.system.rcc.clockTree);
+    this.outputs = new OutputWatch(this.time, this.system.gpio, this.storage.dac);
     if (options.midiInput && options.midiInput.length > 0) {
-      this.midiInput = timedBytes(this.system.usarts.USART1, this.clock, this.system.rcc.clockTree, options.midiInput);
+      this.midiInput = timedBytes(this.system.usarts.USART1, this.clock, this.time, options.midiInput);
     }
     for (const usart of Object.values(this.system.usarts)) {
       usart.attachDma(this.storage.dmamux);
@@ -300,7 +308,7 @@ export class DaisyBoard {
         options.onUsbSerial?.(text);
       };
       if (options.usbMidiInput && options.usbMidiInput.length > 0) {
-        this.usbMidiInput = timedBytes(host, this.clock, this.system.rcc.clockTree, options.usbMidiInput);
+        this.usbMidiInput = timedBytes(host, this.clock, this.time, options.usbMidiInput);
       }
     }
 
@@ -313,7 +321,7 @@ export class DaisyBoard {
         const match = /^P([A-K])(\d{1,2})$/.exec(pin);
         if (!match || !(match[1] in gpio) || Number(match[2]) > 15) throw new Error(`gpioInput: "${pin}" is not a GPIO pin (PA0 … PK15)`);
       }
-      this.gpioInput = timedPinLevels(options.gpioInput, this.clock, this.system.rcc.clockTree, (pin, level) => {
+      this.gpioInput = timedPinLevels(options.gpioInput, this.clock, this.time, (pin, level) => {
         const port = gpio[pin[1] as keyof typeof gpio];
         const n = Number(pin.slice(2));
         // MODER 1 (output) or 3 (analog): the level reaches no input buffer; say so once per pin.
@@ -328,7 +336,7 @@ export class DaisyBoard {
       const keyboard = new FieldKeyboard(this.system.gpio);
       this.fieldKeyboard = keyboard;
       const keys = (options.fieldKeys ?? []).map((e) => ({ seconds: e.seconds, value: e }));
-      if (keys.length > 0) this.fieldKeyInput = new TimedInput((e) => keyboard.setKey(e.key, e.pressed), this.clock, this.system.rcc.clockTree, keys);
+      if (keys.length > 0) this.fieldKeyInput = new TimedInput((e) => keyboard.setKey(e.key, e.pressed), this.clock, this.time, keys);
     } else if (options.fieldKeys && options.fieldKeys.length > 0) {
       throw new Error(`fieldKeys: ${image.name} is not a Daisy Field app (it does not link libDaisy's DaisyField::Init): no Field keyboard to press`);
     }

@@ -10,5 +10,7 @@ export * from './stats.js';
 export * from './wav.js';
 export * from './audio-io.js';
 export * from './serial-input.js';
+export * from './simulated-seconds.js';
+export * from './output-watch.js';
 export * from './what-if.js';
 export * from './field-keyboard.js';

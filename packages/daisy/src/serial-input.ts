@@ -1,5 +1,5 @@
 import type { Clock } from '@seedsim/core';
-import type { ClockTree } from '@seedsim/soc';
+import type { SimulatedSeconds } from './simulated-seconds.js';
 
 /** Bytes that arrive on a serial input at a simulated time (seconds since power-on). */
 export interface TimedBytes {
@@ -28,9 +28,6 @@ export interface TimedValue<T> {
 export class TimedInput<T> {
   private readonly events: TimedValue<T>[];
   private next = 0;
-  private anchorCycle = 0;
-  private anchorSeconds = 0;
-  private hz: number;
   private pending: object | null = null;
   private readonly onEvent = (at: number): void => this.onDue(at);
 
@@ -38,12 +35,11 @@ export class TimedInput<T> {
     /** Takes a value at cycle `at` (the clock event's cycle; the run loop may be a few cycles past it). */
     private readonly deliver: (value: T, at: number) => void,
     private readonly clock: Clock,
-    private readonly tree: ClockTree,
+    private readonly time: SimulatedSeconds,
     events: readonly TimedValue<T>[],
   ) {
     this.events = [...events].sort((a, b) => a.seconds - b.seconds);
-    this.hz = tree.clocks.cpu;
-    tree.onChange(() => this.clockChanged());
+    time.onChange(() => this.schedule());
     this.schedule();
   }
 
@@ -52,31 +48,18 @@ export class TimedInput<T> {
     return this.events.length - this.next;
   }
 
-  /** Simulated seconds at cycle `at`. */
-  private secondsAt(at: number): number {
-    return this.anchorSeconds + (at - this.anchorCycle) / this.hz;
-  }
-
-  private clockChanged(): void {
-    this.anchorSeconds = this.secondsAt(this.clock.cycles);
-    this.anchorCycle = this.clock.cycles;
-    this.hz = this.tree.clocks.cpu;
-    this.schedule();
-  }
-
   private schedule(): void {
     this.clock.cancel(this.pending);
     this.pending = null;
-    if (this.next >= this.events.length || !(this.hz > 0)) return;
-    const at = this.anchorCycle + Math.max(0, this.events[this.next].seconds - this.anchorSeconds) * this.hz;
-    this.pending = this.clock.schedule(Math.ceil(at), this.onEvent);
+    if (this.next >= this.events.length || !(this.time.hz > 0)) return;
+    this.pending = this.clock.schedule(Math.ceil(this.time.cycleAt(this.events[this.next].seconds)), this.onEvent);
   }
 
   /** At the cycle of the event's clock event (the run loop may be a few cycles past it). */
   private onDue(at: number): void {
     this.pending = null;
-    const now = this.secondsAt(at);
-    while (this.next < this.events.length && this.events[this.next].seconds <= now + 1 / this.hz) {
+    const now = this.time.at(at);
+    while (this.next < this.events.length && this.events[this.next].seconds <= now + 1 / this.time.hz) {
       this.deliver(this.events[this.next++].value, at);
     }
     this.schedule();
@@ -87,9 +70,9 @@ export class TimedInput<T> {
  * Timed bytes (MIDI) to a sink: a USART sends them at its programmed baud rate, back to back after
  * anything still on the line; the USB host in the next full-speed frame. Events without bytes are dropped.
  */
-export function timedBytes(sink: TimedBytesSink, clock: Clock, tree: ClockTree, events: readonly TimedBytes[]): TimedInput<readonly number[]> {
+export function timedBytes(sink: TimedBytesSink, clock: Clock, time: SimulatedSeconds, events: readonly TimedBytes[]): TimedInput<readonly number[]> {
   const values = events.filter((e) => e.bytes.length > 0).map((e) => ({ seconds: e.seconds, value: e.bytes }));
-  return new TimedInput((bytes, at) => sink.receive(bytes, at), clock, tree, values);
+  return new TimedInput((bytes, at) => sink.receive(bytes, at), clock, time, values);
 }
 
 /** A level driven onto a GPIO input pin ('PB4') from a simulated time on (seconds since power-on). */
@@ -103,7 +86,7 @@ export interface TimedPinLevel {
 export function timedPinLevels(
   events: readonly TimedPinLevel[],
   clock: Clock,
-  tree: ClockTree,
+  time: SimulatedSeconds,
   setLevel: (pin: string, level: boolean) => void,
 ): TimedInput<boolean>[] {
   const byPin = new Map<string, TimedValue<boolean>[]>();
@@ -112,5 +95,5 @@ export function timedPinLevels(
     list.push({ seconds: e.seconds, value: e.level });
     byPin.set(e.pin, list);
   }
-  return [...byPin].map(([pin, list]) => new TimedInput((level) => setLevel(pin, level), clock, tree, list));
+  return [...byPin].map(([pin, list]) => new TimedInput((level) => setLevel(pin, level), clock, time, list));
 }

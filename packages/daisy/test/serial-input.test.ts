@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Clock, type SocContext } from '@seedsim/core';
 import { ClockTree, USART, Usart, type ClockFrequencies } from '@seedsim/soc';
 import { timedBytes } from '../src/serial-input.js';
+import { SimulatedSeconds } from '../src/simulated-seconds.js';
 
 describe('timedBytes (BoardOptions.midiInput)', () => {
   it('delivers each event at its simulated second, following a CPU clock change, and USART1 receives it one frame later', () => {
@@ -13,7 +14,7 @@ describe('timedBytes (BoardOptions.midiInput)', () => {
     const usart = new Usart(context, 'USART1', { kernelHz: () => 100e6, cpuHz: () => tree.clocks.cpu });
     usart.writeWord(USART.BRR, 3200);
     usart.writeWord(USART.CR1, 0b101); // UE | RE
-    timedBytes(usart, clock, tree, [
+    timedBytes(usart, clock, new SimulatedSeconds(clock, tree), [
       { seconds: 0.05, bytes: [0x90] },
       { seconds: 0.3, bytes: [0x3c] },
     ]);

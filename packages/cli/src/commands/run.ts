@@ -1,5 +1,5 @@
 import { writeFileSync } from 'node:fs';
-import { DaisyBoard, WavRecorder, encodeWav24, formatRuleEvent, type RunOutcome } from '@seedsim/daisy';
+import { DaisyBoard, WavRecorder, encodeWav24, formatRuleEvent, type OutputSummary, type RunOutcome } from '@seedsim/daisy';
 import { RULE_EXPLANATIONS } from '@seedsim/soc';
 import { readElf } from '../files.js';
 import { parseCommandArgs } from '../options.js';
@@ -96,6 +96,23 @@ interface RunSettings {
   output?: string;
 }
 
+const MAX_PINS_LISTED = 8;
+
+/** What the firmware drove out, for the text report: GPIO outputs that changed, DAC channels it converted on. */
+export function outputLines(outputs: OutputSummary): string[] {
+  const lines: string[] = [];
+  if (outputs.gpio.length > 0) {
+    const pins = outputs.gpio.slice(0, MAX_PINS_LISTED).map((p) => `${p.pin} ${p.changes.toLocaleString('en-US')}× (high ${(p.highFraction * 100).toFixed(0)}%, now ${p.level})`);
+    const more = outputs.gpio.length - MAX_PINS_LISTED;
+    lines.push(`  GPIO outputs changed: ${pins.join(', ')}${more > 0 ? `, and ${more} more (--json lists all)` : ''}`);
+  }
+  for (const d of outputs.dac) {
+    const v = (x: number) => x.toFixed(3);
+    lines.push(`  DAC channel ${d.channel} (${d.pin}): ${d.conversions.toLocaleString('en-US')} conversions, ${v(d.min)}–${v(d.max)} of VREF+, last ${v(d.last)}`);
+  }
+  return lines;
+}
+
 function runBoard(board: DaisyBoard, name: string, settings: RunSettings, out: (t: string) => void, err: (t: string) => void): number {
   const { seconds, cycles, instructions, json, recorder, output } = settings;
   // Run in slices so that --seconds follows the clock the firmware configures (64 MHz at reset, 400 after PLL).
@@ -144,6 +161,7 @@ function runBoard(board: DaisyBoard, name: string, settings: RunSettings, out: (
           serial: board.serialOutput,
           usbSerial: board.usbSerialOutput,
           ...board.midiCounts(),
+          outputs: board.outputs.summary(),
         },
         null,
         2,
@@ -162,6 +180,7 @@ function runBoard(board: DaisyBoard, name: string, settings: RunSettings, out: (
     lines.push(`    stacked: ${Object.entries(f.stacked).map(([k, v]) => `${k}=${hex(v)}`).join(' ')}`);
     if (f.callStack.length) lines.push(`    call stack: ${f.callStack.join(' ← ')}`);
   }
+  lines.push(...outputLines(board.outputs.summary()));
   lines.push(`  rules fired: ${events.length === 0 ? 'none' : events.map((e) => `${e.rule} (${e.dataSymbol} by ${e.location}${e.count > 1 ? ` ×${e.count}` : ''})`).join(', ')}`);
   if (board.rules.unmodelled.length > 0) {
     lines.push(`  registers seedsim does not model (accessed; reads gave the reset value): ${board.rules.unmodelled.map((u) => u.register).join(', ')}`);

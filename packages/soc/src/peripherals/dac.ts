@@ -61,6 +61,7 @@ export class Dac extends RegisterBlock {
   private irqLevel = false;
   /** Conversions (DOR updates) per channel since power-on. */
   readonly conversions = [0, 0];
+  private readonly conversionListeners: ((channel: 0 | 1, code: number) => void)[] = [];
 
   constructor(
     context: SocContext,
@@ -83,6 +84,11 @@ export class Dac extends RegisterBlock {
     return this.dor[channel] / 4095;
   }
 
+  /** Called with (channel, DOR) at each conversion: DOR loaded from DHR, whether or not it changed. */
+  onConversion(listener: (channel: 0 | 1, code: number) => void): void {
+    this.conversionListeners.push(listener);
+  }
+
   /** A hardware trigger pulse from trigger input `tsel` (DAC_TRIGGER) reaches both channels. */
   trigger(tsel: number): void {
     const cr = this.regs[DAC.CR >>> 2];
@@ -103,6 +109,7 @@ export class Dac extends RegisterBlock {
   private convert(ch: number): void {
     this.dor[ch] = this.dhr[ch];
     this.conversions[ch]++;
+    for (const listener of this.conversionListeners) listener(ch as 0 | 1, this.dor[ch]);
   }
 
   /** Without a trigger (TEN = 0), DOR follows DHR (RM0433: one APB clock later; immediate here). */
