@@ -31,7 +31,7 @@ export type PriceFn = (m: M7Model, pc: number, info: TimingInfo, outcome: number
 /** Every M7Model field the generated functions use (checked by a test). */
 export const PRICING_FIELDS = [
   'accounts', 't', 'memory', 'pendingKind', 'accCount', 'accAddress', 'slotOpen', 'pairOk',
-  'lastPairRow', 'regReady', 'regTime', 'regCls', 'coreLatency', 'fpReadyAt', 'fpBusyUntil', 'macAt',
+  'lastPairRow', 'narrowHistory', 'regReady', 'regTime', 'regCls', 'coreLatency', 'fpReadyAt', 'fpBusyUntil', 'macAt',
   'lockUntil', 'flagsTime', 'lastLoadBank', 'codeRegion', 'rows', 'specialiseAfter', 'specialiseWindow',
   'idle', 'resolveBranch', 'dynamicPairOk', 'accessMemory', 'extraCycles', 'noteBranch', 'flushCodeRegion', 'specialise',
 ] as const;
@@ -304,6 +304,10 @@ function writePricing(w: Writer): void {
 
   const noteBranch = `m.noteBranch(pc, ${fact('branchKind')}, ${fact('flags')}, outcome, issue, end);`;
   choose(RecFlag.Branch, noteBranch, `if ((outcome & ${Hot.BranchTaken}) !== 0) ${noteBranch}`);
+  // After noteBranch, which reads the history as it was before this instruction.
+  const size = fact('size');
+  if (Number.isInteger(Number(size))) emit(`m.narrowHistory = ((m.narrowHistory << 1) & 3)${Number(size) === 2 ? ' | 1' : ''};`);
+  else emit(`m.narrowHistory = ((m.narrowHistory << 1) & 3) | (${size} === 2 ? 1 : 0);`);
 
   // Cycles and instructions per code region are added when the code region changes.
   emit('if (mem.lastFetchRegion !== m.codeRegion) { m.flushCodeRegion(); m.codeRegion = mem.lastFetchRegion; }');

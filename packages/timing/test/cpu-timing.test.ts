@@ -45,6 +45,15 @@ describe('M7 model on the real Cpu', () => {
     expect(turns(2000) - turns(1000)).toBe(1000);
   });
 
+  it('a predicted taken branch pairs with its target only after two 16-bit instructions (JNK)', () => {
+    // JNK: a predicted taken branch can dual-issue with one instruction at its target when at least two
+    // 16-bit instructions ran just before it. adds (16-bit) + subs + bne: [adds subs] [bne adds'] [subs' bne']
+    // then again, 3 cycles per 2 turns; with add.w (32-bit) first the bne issues alone: 2 cycles per turn.
+    const cycles = (first: string, n: number) => rig(`loop:\n${first}\nsubs r0, r0, #1\nbne loop\nnop`, new M7Model(), { 0: n }).run();
+    expect(cycles('adds r1, #1', 2000) - cycles('adds r1, #1', 1000)).toBe(1500);
+    expect(cycles('add.w r1, r1, #1', 2000) - cycles('add.w r1, r1, #1', 1000)).toBe(2000);
+  });
+
   it('code in flash with the I-cache on: the second pass through a loop has no fetch stalls', () => {
     const m = new M7Model();
     m.memory.setEnabled(true, true);
