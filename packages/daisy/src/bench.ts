@@ -47,6 +47,44 @@ export const DEFAULT_BOOT_SECONDS = 10;
 export const NO_START_BOOT_SECONDS = 2;
 
 /**
+ * How many times per audio interrupt a function called `calls` times over `interrupts` interrupts was
+ * called, when that is a whole number from 1 to 4 (within one call per time per interrupt counted, the
+ * measurement window cutting an interrupt); else 0.
+ */
+export function callsPerInterrupt(calls: number, interrupts: number): number {
+  if (interrupts <= 0) return 0;
+  const k = Math.round(calls / interrupts);
+  return k >= 1 && k <= 4 && Math.abs(calls - k * interrupts) <= k ? k : 0;
+}
+
+/**
+ * The functions called through a pointer inside the audio interrupt that may be the user's callback:
+ * those called a whole number of times per interrupt (callsPerInterrupt), less those called several
+ * times per call of the one indirect call they are always made inside (a virtual Process() the callback
+ * calls per channel or voice). A callback called twice per interrupt because it overran is kept: it is
+ * called from two places (the DMA's half- and full-transfer handlers), or as often as the one it is in.
+ */
+export function audioCallbackCandidates(
+  calls: ReadonlyMap<number, number>,
+  parents: ReadonlyMap<number, ReadonlySet<number>>,
+  interrupts: number,
+): [number, number][] {
+  const times = new Map<number, number>();
+  for (const [fn, n] of calls) {
+    const k = callsPerInterrupt(n, interrupts);
+    if (k > 0) times.set(fn, k);
+  }
+  return [...calls.entries()].filter(([fn]) => {
+    const k = times.get(fn);
+    if (k === undefined) return false;
+    const from = parents.get(fn);
+    if (from === undefined || from.size !== 1) return true;
+    const parentTimes = times.get([...from][0]);
+    return parentTimes === undefined || k <= parentTimes;
+  });
+}
+
+/**
  * Boots the image, lets the firmware's own DMA interrupt drive the audio callback, and measures it:
  *   1. boot until audio DMA interrupts have completed a few times (the stream that fires at the block
  *      rate and does the most work is the audio interrupt);
@@ -130,10 +168,12 @@ export function benchImage(image: ElfImage, options: BenchOptions = {}): BenchRe
   } else {
     // Frameworks call the user's callback through a function pointer, often under layers of their own
     // pointer calls (libDaisy: DMA HAL → SAI handle → AudioHandle → user callback). The user's callback is
-    // the deepest such call made once per audio interrupt.
+    // the deepest such call made once per audio interrupt, or a whole number of times: a callback that
+    // overruns its block finds both DMA halves pending when it returns, and the HAL's handler calls it
+    // for each (twice per interrupt).
     const interrupts = isrSamples.get(irq)!.length;
     const profiler = board.profiler;
-    const perBlock = [...profiler.indirectCalleeCalls.entries()].filter(([, calls]) => Math.abs(calls - interrupts) <= 1);
+    const perBlock = audioCallbackCandidates(profiler.indirectCalleeCalls, profiler.indirectCalleeParents, interrupts);
     perBlock.sort((a, b) => (profiler.indirectCalleeDepth.get(b[0]) ?? 0) - (profiler.indirectCalleeDepth.get(a[0]) ?? 0));
     const pick = (m: Map<number, number>) => [...m.entries()].sort((a, b) => b[1] - a[1])[0];
     const indirect = perBlock[0] ?? pick(profiler.indirectCallees);

@@ -106,6 +106,8 @@ export class Profiler implements FlowObserver {
   /** For those callees: how many calls, and the deepest nesting of indirect calls they were reached at. */
   readonly indirectCalleeCalls = new Map<number, number>();
   readonly indirectCalleeDepth = new Map<number, number>();
+  /** For those callees: the functions of the indirect calls they were made inside (-1: none, the handler's own). */
+  readonly indirectCalleeParents = new Map<number, Set<number>>();
   /** Functions called directly by an exception handler's own code: callee id → inclusive cycles. */
   readonly handlerCallees = new Map<number, number>();
   private readonly frameTag = new Uint8Array(MAX_DEPTH);
@@ -274,6 +276,7 @@ export class Profiler implements FlowObserver {
     this.indirectCallees.clear();
     this.indirectCalleeCalls.clear();
     this.indirectCalleeDepth.clear();
+    this.indirectCalleeParents.clear();
     this.handlerCallees.clear();
   }
 
@@ -311,6 +314,9 @@ export class Profiler implements FlowObserver {
       const fn = this.frameFn[d];
       this.indirectCalleeCalls.set(fn, (this.indirectCalleeCalls.get(fn) ?? 0) + 1);
       this.indirectCalleeDepth.set(fn, Math.max(this.indirectCalleeDepth.get(fn) ?? 0, this.indirectDepth()));
+      const parents = this.indirectCalleeParents.get(fn) ?? new Set<number>();
+      parents.add(this.indirectParent());
+      this.indirectCalleeParents.set(fn, parents);
     }
   }
 
@@ -371,6 +377,12 @@ export class Profiler implements FlowObserver {
     let n = 0;
     for (let d = this.depth; d > 0 && this.frameKind[d] !== FRAME_EXCEPTION; d--) if (this.frameTag[d] & TAG_INDIRECT_IN_HANDLER) n++;
     return n;
+  }
+
+  /** The function of the nearest indirect call below the top frame and above the nearest exception frame, or -1. */
+  private indirectParent(): number {
+    for (let d = this.depth - 1; d > 0 && this.frameKind[d] !== FRAME_EXCEPTION; d--) if (this.frameTag[d] & TAG_INDIRECT_IN_HANDLER) return this.frameActivationFn[d];
+    return -1;
   }
 
   private checkWatchedCall(target: number): void {

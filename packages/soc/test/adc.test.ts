@@ -98,6 +98,17 @@ describe('ADC1 (RM0433 ADC chapter)', () => {
     expect(s.r(ADC.CR) & ADVREGEN).toBe(ADVREGEN); // plain bits unchanged
   });
 
+  it('runs an offset-only calibration (ADCALLIN = 0) for 1 280 ADC cycles', () => {
+    const s = setup();
+    s.w(ADC.CR, ADVREGEN);
+    s.w(ADC.CR, ADVREGEN | ADCAL);
+    // 1 280 ADC cycles × 65.085 = 83 309 CPU cycles (about 0.2 ms at 400 MHz), not the 26.8 ms of the full one.
+    s.ctx.advanceTo(83_000);
+    expect(s.r(ADC.CR) & ADCAL).not.toBe(0);
+    s.ctx.advanceTo(83_400);
+    expect(s.r(ADC.CR) & ADCAL).toBe(0);
+  });
+
   it('writing 0 to the set-only bits does not clear them (ADCAL is cleared by hardware only)', () => {
     const s = setup();
     s.w(ADC.CR, ADVREGEN);

@@ -2,6 +2,7 @@ import { BenchError, benchImage, type BenchResult } from '@seedsim/daisy';
 import type { ElfImage } from '@seedsim/elf';
 import type { SdCard } from '@seedsim/soc';
 import { boardOptionsForOneBoard, type CliBoardOptions } from '../board-options.js';
+import { demangleNames, linkerNamesOf } from '../demangle.js';
 
 /** What `seedsim bench` measures of every image, whichever thread runs it. */
 export interface BenchSettings {
@@ -33,11 +34,27 @@ export function benchOne(
 ): BenchOutcome {
   try {
     const options = boardOptionsForOneBoard(board);
-    const result = benchImage(image, { ...options, sdCard: card ?? options.sdCard, ...settings, onBootProgress });
+    const callback = settings.callback === undefined ? undefined : callbackLinkerName(image, settings.callback);
+    const result = benchImage(image, { ...options, sdCard: card ?? options.sdCard, ...settings, callback, onBootProgress });
     return { result };
   } catch (error) {
     if (!(error instanceof BenchError)) throw error;
     const fault = error.outcome?.fault;
     return { failure: { message: error.message, fault: fault ? { status: [...fault.status], callStack: [...fault.callStack] } : null } };
   }
+}
+
+/**
+ * The linker name of the function --callback names: as the symbol table has it, or as bench prints it
+ * (`AudioCallback(float const* const*, float**, unsigned int)`), or without the parameter list when only
+ * one function has that name. Unknown names are passed on, for benchImage's own error.
+ */
+export function callbackLinkerName(image: ElfImage, name: string): string {
+  if (image.symbols.get(name) !== undefined) return name;
+  const hits = linkerNamesOf(image.symbols.sizedSymbols.filter((s) => s.kind === 'function').map((s) => s.name), name);
+  if (hits.length > 1) {
+    const cxx = demangleNames(hits);
+    throw new BenchError(`${image.name}: --callback "${name}" names ${hits.length} functions (${hits.map((h) => cxx.get(h)).join('; ')}): give its parameter list`, null);
+  }
+  return hits[0] ?? name;
 }

@@ -117,6 +117,8 @@ function runBoard(board: DaisyBoard, name: string, settings: RunSettings, out: (
   const { seconds, cycles, instructions, json, recorder, output } = settings;
   // Run in slices so that --seconds follows the clock the firmware configures (64 MHz at reset, 400 after PLL).
   let outcome: RunOutcome;
+  // Simulated time from the board's own clock of seconds, which follows each CPU clock change where it happens.
+  const startSeconds = board.time.now();
   let simulated = 0;
   let total = { cycles: 0, instructions: 0 };
   for (;;) {
@@ -124,10 +126,9 @@ function runBoard(board: DaisyBoard, name: string, settings: RunSettings, out: (
     if (cycles !== undefined) slice = { maxCycles: cycles - total.cycles };
     else if (instructions !== undefined) slice = { maxInstructions: instructions - total.instructions };
     else slice = { maxCycles: Math.max(1, Math.min(200_000, Math.ceil(((seconds ?? 1) - simulated) * board.cpuHz))) };
-    const hz = board.cpuHz;
     outcome = board.run(slice);
     total = { cycles: total.cycles + outcome.cycles, instructions: total.instructions + outcome.instructions };
-    simulated += outcome.cycles / hz;
+    simulated = board.time.now() - startSeconds;
     if (outcome.reason !== 'budget') break;
     if (cycles !== undefined || instructions !== undefined) break;
     if (simulated >= (seconds ?? 1) - 1e-12) break;
@@ -135,7 +136,9 @@ function runBoard(board: DaisyBoard, name: string, settings: RunSettings, out: (
   if (outcome.reason === 'budget' && cycles === undefined && instructions === undefined) {
     outcome = { ...outcome, message: `${seconds ?? 1} s of simulated time elapsed` };
   } else if (outcome.reason === 'budget') {
-    outcome = { ...outcome, message: cycles !== undefined ? `budget of ${cycles} cycles used` : `budget of ${instructions} instructions used` };
+    // Sleep and idle loops are skipped to the next clock event, which may lie past the cycle budget.
+    const past = cycles !== undefined && total.cycles > cycles ? ` (asleep at the end: the run stopped at the first event after it, ${total.cycles} cycles)` : '';
+    outcome = { ...outcome, message: cycles !== undefined ? `budget of ${cycles} cycles used${past}` : `budget of ${instructions} instructions used` };
   }
   if (recorder && output) writeFileSync(output, encodeWav24(recorder.audio()));
   const symbolNames = board.image.symbols.all.map((s) => s.name);
