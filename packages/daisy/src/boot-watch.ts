@@ -17,7 +17,7 @@ export function saiNeverStarts(symbols: SymbolTable): string | null {
   const linked = (name: string) => symbols.get(name) !== undefined || symbols.all.some((s) => s.name.startsWith(`${name}.`));
   if (!linked('HAL_SAI_Init')) return null;
   if (HAL_SAI_STARTS.some(linked)) return null;
-  return `the image links the HAL's SAI driver (HAL_SAI_Init) but none of its transfer starts (${HAL_SAI_STARTS.join(', ')}): nothing in it starts audio (no StartAudio call?)`;
+  return `the image links the HAL's SAI driver (HAL_SAI_Init) but none of its transfer starts (${HAL_SAI_STARTS.join(', ')}): nothing in it starts audio (no StartAudio call in libDaisy, or DAISY.begin in DaisyDuino?)`;
 }
 
 /**
@@ -113,7 +113,7 @@ export class BootWatch {
     const saiStreams = dmaStreams(this.board).filter((r) => SAI_DMA_REQUESTS.has(r.request));
     const routed = saiStreams.length;
     const routedOn = saiStreams.filter((r) => r.stream.enabled).length;
-    const sai = on.length > 0 ? `${on.join(', ')} enabled` : 'no SAI block enabled (audio not started: no StartAudio?)';
+    const sai = on.length > 0 ? `${on.join(', ')} enabled` : 'no SAI block enabled (audio not started: no StartAudio, or DAISY.begin in DaisyDuino?)';
     const dma = routed === 0 ? 'no DMA stream routed to a SAI' : `${routedOn} of ${routed} SAI DMA streams enabled`;
     return `${sai}, ${dma}`;
   }
