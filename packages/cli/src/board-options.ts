@@ -51,7 +51,7 @@ export const BOARD_OPTION_HELP = `  --boot TYPE        BOOT_NONE | BOOT_SRAM | B
                      press a Daisy Field key (0–15, as DaisyField::KeyboardState numbers them) from
                      the first time to the second (default 0.1 s later), e.g. '0@0.5-0.9,2@0.7';
                      a Field app's keyboard (two CD4021s) is wired up whenever the image links
-                     DaisyField::Init. Repeatable`;
+                     libDaisy's DaisyField::Init or DaisyDuino's InitField. Repeatable`;
 
 /**
  * Board options from the command line; an SD card comes as the image read from --sd. `newAudioInput`
@@ -122,7 +122,7 @@ export function boardOptions(values: Record<string, unknown>): CliBoardOptions {
 /** Usage errors that depend on the image: --field-key needs a Daisy Field app. */
 export function checkBoardOptionsFor(image: ElfImage, options: CliBoardOptions): void {
   if (options.fieldKeys && options.fieldKeys.length > 0 && !isFieldApp(image.symbols)) {
-    throw new CliError(`--field-key: ${image.name} is not a Daisy Field app (it does not link libDaisy's DaisyField::Init), so it has no Field keyboard; use --gpio for other boards' buttons`);
+    throw new CliError(`--field-key: ${image.name} is not a Daisy Field app (it links neither libDaisy's DaisyField::Init nor DaisyDuino's InitField), so it has no Field keyboard; use --gpio for other boards' buttons`);
   }
 }
 

@@ -338,7 +338,7 @@ export class DaisyBoard {
       const keys = (options.fieldKeys ?? []).map((e) => ({ seconds: e.seconds, value: e }));
       if (keys.length > 0) this.fieldKeyInput = new TimedInput((e) => keyboard.setKey(e.key, e.pressed), this.clock, this.time, keys);
     } else if (options.fieldKeys && options.fieldKeys.length > 0) {
-      throw new Error(`fieldKeys: ${image.name} is not a Daisy Field app (it does not link libDaisy's DaisyField::Init): no Field keyboard to press`);
+      throw new Error(`fieldKeys: ${image.name} is not a Daisy Field app (it links neither libDaisy's DaisyField::Init nor DaisyDuino's InitField): no Field keyboard to press`);
     }
     // Seed 1.1's WM8731 codec answers on I2C2 at 0x1A (libdaisy-facts §8); the AK4556 and PCM3060 have no control bus.
     this.codec = this.revision === 'seed1.1' ? new Wm8731() : null;

@@ -1,9 +1,12 @@
 import { Cd4021Chain, type GpioPort, type GpioPortName } from '@seedsim/soc';
 
-/** libDaisy's DaisyField::Init: the image is a Daisy Field app, whose keyboard the board then wires up. */
-export const FIELD_INIT_SYMBOL = /^_ZN5daisy10DaisyField4Init/;
+/**
+ * A Daisy Field's init: libDaisy's DaisyField::Init, or DaisyDuino's DaisyHardware::InitField (Arduino),
+ * which read the same two CD4021s on the same pins. The image is a Field app; the board wires the keyboard.
+ */
+export const FIELD_INIT_SYMBOL = /^(_ZN5daisy10DaisyField4Init|_ZN13DaisyHardware9InitField)/;
 
-/** Whether the image is a Daisy Field app (it links DaisyField::Init), whose keyboard the board wires up. */
+/** Whether the image is a Daisy Field app (it links a Field init, FIELD_INIT_SYMBOL), whose keyboard the board wires up. */
 export function isFieldApp(symbols: { readonly all: readonly { readonly name: string }[] }): boolean {
   return symbols.all.some((s) => FIELD_INIT_SYMBOL.test(s.name));
 }

@@ -17,10 +17,10 @@ const MODER = 0x00;
 const IDR = 0x10;
 const BSRR = 0x18;
 
-/** An image that links DaisyField::Init (the symbol is all the board looks at). */
-function fieldImage(): ElfImage {
+/** An image that links a Field init (the symbol is all the board looks at): libDaisy's by default. */
+function fieldImage(initName = '_ZN5daisy10DaisyField4InitEb'): ElfImage {
   const base = fixtureImage('audio-o2');
-  const init = { name: '_ZN5daisy10DaisyField4InitEb', address: 0x0800_0100, size: 4, kind: 'function' as const, local: false, section: '.text' };
+  const init = { name: initName, address: 0x0800_0100, size: 4, kind: 'function' as const, local: false, section: '.text' };
   return { ...base, symbols: new SymbolTable([...base.symbols.all, init]) };
 }
 
@@ -79,6 +79,10 @@ describe('Daisy Field keyboard (two CD4021s)', () => {
     expect(pressedKeys(board)).toEqual([5]);
     runTo(0.0025);
     expect(pressedKeys(board)).toEqual([]);
+  });
+
+  it("is wired for an Arduino Field sketch too (DaisyDuino's DaisyHardware::InitField)", () => {
+    expect(new DaisyBoard(fieldImage('_ZN13DaisyHardware9InitFieldEf'), { timing: 'ideal' }).fieldKeyboard).not.toBeNull();
   });
 
   it('is wired only for a Field app, and fieldKeys for another image is an error', () => {
