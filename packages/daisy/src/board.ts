@@ -284,7 +284,7 @@ export class DaisyBoard {
     }
 
     this.time = new SimulatedSeconds(this.clock, this.system.rcc.clockTree);
-    this.outputs = new OutputWatch(this.time, this.system.gpio, this.storage.dac);
+    this.outputs = new OutputWatch(this.time, this.system.gpio, this.storage.dac, this.system.timers);
     if (options.midiInput && options.midiInput.length > 0) {
       this.midiInput = timedBytes(this.system.usarts.USART1, this.clock, this.time, options.midiInput);
     }

@@ -1,4 +1,4 @@
-import { GPIO_PORT_NAMES, type Dac, type GpioPort, type GpioPortName } from '@seedsim/soc';
+import { GPIO_PORT_NAMES, TIMER_CHANNEL_PINS, type Dac, type GeneralPurposeTimer, type GeneralPurposeTimerName, type GpioPort, type GpioPortName } from '@seedsim/soc';
 import type { SimulatedSeconds } from './simulated-seconds.js';
 
 /** A GPIO pin the firmware drove as an output: a gate out, an LED, a chip select. */
@@ -30,9 +30,20 @@ export interface DacOutputSummary {
   last: number;
 }
 
+/** A pin a timer channel drives with PWM at the end of the run (an LED dimmed, Arduino's analogWrite). */
+export interface PwmOutputSummary {
+  pin: string;
+  timer: GeneralPurposeTimerName;
+  channel: number;
+  frequencyHz: number;
+  /** Share of the period the pin is high, 0–1. */
+  duty: number;
+}
+
 export interface OutputSummary {
   gpio: PinOutputSummary[];
   dac: DacOutputSummary[];
+  pwm: PwmOutputSummary[];
 }
 
 interface PinState {
@@ -58,7 +69,8 @@ const DAC_PINS = ['PA4', 'PA5'] as const;
  * Watches what the firmware drives out of the board: level changes of GPIO output pins and conversions
  * of the two DAC channels, with their simulated times, so a run can say that a gate fired or a CV moved.
  * Told by the peripherals as it happens (GpioPort.onOutputChange, Dac.onConversion); costs nothing
- * while outputs stay still.
+ * while outputs stay still. PWM from the timers is read from their registers when summarised: the pins
+ * set to a timer channel's alternate function, the channel's frequency and duty.
  */
 export class OutputWatch {
   private readonly pins = new Map<string, PinState>();
@@ -68,6 +80,7 @@ export class OutputWatch {
     private readonly time: SimulatedSeconds,
     private readonly gpio: Readonly<Record<GpioPortName, GpioPort>>,
     dac: Dac,
+    private readonly timers: Readonly<Record<GeneralPurposeTimerName, GeneralPurposeTimer>>,
   ) {
     for (const name of GPIO_PORT_NAMES) gpio[name].onOutputChange((pin, level) => this.pinChanged(`P${name}${pin}`, level));
     dac.onConversion((channel, code) => this.converted(channel, code));
@@ -126,6 +139,21 @@ export class OutputWatch {
         last: s.code / 4095,
       });
     });
-    return { gpio, dac };
+    return { gpio, dac, pwm: this.pwmSummary() };
+  }
+
+  /** The pins in a timer channel's alternate function whose channel drives PWM now. */
+  private pwmSummary(): PwmOutputSummary[] {
+    const out: PwmOutputSummary[] = [];
+    const channels = new Map<GeneralPurposeTimerName, ReturnType<GeneralPurposeTimer['pwmChannels']>>();
+    for (const { pin, af, timer, channel } of TIMER_CHANNEL_PINS) {
+      const port = this.gpio[pin[1] as GpioPortName];
+      const n = Number(pin.slice(2));
+      if (port.mode(n) !== 2 || port.alternateFunction(n) !== af) continue;
+      if (!channels.has(timer)) channels.set(timer, this.timers[timer].pwmChannels());
+      const pwm = channels.get(timer)!.find((c) => c.channel === channel);
+      if (pwm !== undefined) out.push({ pin, timer, channel, frequencyHz: pwm.frequencyHz, duty: pwm.duty });
+    }
+    return out;
   }
 }

@@ -14,6 +14,24 @@ SECTIONS {
   .bss (NOLOAD) : { *(.bss*) } > DTCMRAM
 }`;
 
+/**
+ * Thumb lines that read-modify-write the register at `address` + `offset` (base in r0): clear `clear`, set
+ * `set` (assembler expressions such as '(3 << 14)'). r0 keeps the base, r1 is scratch.
+ */
+export function modifyRegister(address: number | null, offset: number, clear: string | null, set: string | null): string {
+  const lines = address === null ? [] : [`  ldr r0, =0x${address.toString(16)}`];
+  lines.push(`  ldr r1, [r0, #${offset}]`);
+  if (clear !== null) lines.push(`  bic r1, r1, #${clear}`);
+  if (set !== null) lines.push(`  orr r1, r1, #${set}`);
+  lines.push(`  str r1, [r0, #${offset}]`);
+  return lines.join('\n') + '\n';
+}
+
+/** Thumb lines that store each [offset, value] into the register block whose base is in r0 (r1 is scratch). */
+export function storeWords(...writes: [offset: number, value: number][]): string {
+  return writes.map(([offset, value]) => `  ldr r1, =${value}\n  str r1, [r0, #${offset}]\n`).join('');
+}
+
 /** A vector table with the stack at 0x20000400 and Reset_Handler only, up to the handler's label: append its body. */
 export const RESET_ONLY = `
   .syntax unified

@@ -5,25 +5,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import { DaisyBoard } from '../src/index.js';
-import { RESET_ONLY, linkImage } from './asm-image.js';
+import { RESET_ONLY, linkImage, modifyRegister } from './asm-image.js';
 
 const HSI_HZ = 64e6;
 
 // RCC_AHB4ENR.GPIOBEN, then PB4: MODER = 00 (input), PUPDR = 01 (pull-up); then IDR bit 4 into g_level for ever.
 const POLL_PB4 = `
-${RESET_ONLY}  ldr r0, =0x580244E0
-  ldr r1, [r0]
-  orr r1, r1, #2
-  str r1, [r0]
-  ldr r0, =0x58020400
-  ldr r1, [r0]
-  bic r1, r1, #(3 << 8)
-  str r1, [r0]
-  ldr r1, [r0, #12]
-  bic r1, r1, #(3 << 8)
-  orr r1, r1, #(1 << 8)
-  str r1, [r0, #12]
-  ldr r2, =g_level
+${RESET_ONLY}${modifyRegister(0x580244e0, 0, null, '2')}${modifyRegister(0x58020400, 0, '(3 << 8)', null)}${modifyRegister(null, 12, '(3 << 8)', '(1 << 8)')}  ldr r2, =g_level
 1: ldr r1, [r0, #16]
   ubfx r1, r1, #4, #1
   str r1, [r2]

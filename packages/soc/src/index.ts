@@ -13,6 +13,7 @@ export * from './peripherals/dbgmcu.js';
 export * from './peripherals/gpio.js';
 export * from './peripherals/exti.js';
 export * from './peripherals/tim.js';
+export * from './peripherals/timer-pins.js';
 export * from './peripherals/rng.js';
 export * from './peripherals/crc.js';
 export * from './peripherals/i2c-bus.js';

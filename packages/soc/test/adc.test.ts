@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ADC, ADC_COMMON, Adc, Adc12Common, AnalogInputs, DmaController, Dmamux, Rcc, RCC_BASE, SystemBus, adcClocksFrom, busAsDmaPort } from '../src/index.js';
+import { ADC, ADC_COMMON, Adc, Adc12Common, Adc3Common, AnalogInputs, DmaController, Dmamux, Rcc, RCC_BASE, SystemBus, adcClocksFrom, busAsDmaPort } from '../src/index.js';
 import { programLibDaisyClocks } from './libdaisy-clocks.js';
 import { RecordingContext } from './soc-test-context.js';
 
@@ -248,5 +248,40 @@ describe('ADC1 (RM0433 ADC chapter)', () => {
     expect(() => inputs.set('knob1', 0.5)).toThrow(/not a pin name/);
     inputs.set('pc4', 0.1);
     expect(inputs.level('PC4')).toBe(0.1);
+  });
+});
+
+describe('ADC3 (D3 domain: own registers at 0x5802_6000, own common block, NVIC line 127)', () => {
+  it('converts the dedicated pad PC2_C on INP0 with its own clock prescaler, and interrupts on line 127', () => {
+    const ctx = new RecordingContext();
+    const bus = new SystemBus(ctx, { autoUnmodelled: false });
+    const rcc = new Rcc(ctx);
+    bus.mapDevice(rcc);
+    programLibDaisyClocks((o, v) => bus.write32(RCC_BASE + o, v), (o) => bus.read32(RCC_BASE + o));
+    const inputs = new AnalogInputs();
+    inputs.set('PC2_C', 0.25);
+    const adc12Common = new Adc12Common(ctx);
+    const common = new Adc3Common(ctx);
+    const adc3 = new Adc(ctx, 'ADC3', common, { clocks: adcClocksFrom(rcc.clockTree), dmamux: null, inputs });
+    for (const d of [adc12Common, common, adc3]) bus.mapDevice(d);
+    const ADC3 = 0x5802_6000;
+    const r = (o: number) => bus.read32(ADC3 + o);
+    const w = (o: number, v: number) => bus.write32(ADC3 + o, v);
+    bus.write32(0x5802_6300 + ADC_COMMON.CCR, 1 << 18); // ADC3's own PRESC: /2 (ADC1/2's common block untouched)
+    w(ADC.CR, 0);
+    w(ADC.CR, ADVREGEN);
+    w(ADC.CR, ADVREGEN | ADEN);
+    ctx.advanceTo(ctx.clock.cycles + 100 * CPU_PER_ADC);
+    expect(r(ADC.ISR) & ADRDY).toBe(ADRDY);
+    w(ADC.IER, EOC); // EOCIE
+    w(ADC.SMPR1, 2); // SMP0 = 010: 8.5 cycles
+    w(ADC.SQR1, 0); // L = 0, SQ1 = INP0
+    const start = ctx.clock.cycles;
+    w(ADC.CR, ADVREGEN | ADEN | ADSTART);
+    // 17 ADC cycles × 65.085 = 1106.4 CPU cycles, as for ADC1 with the same prescaler.
+    ctx.advanceTo(start + 1110);
+    expect(r(ADC.ISR) & EOC).toBe(EOC);
+    expect(ctx.irqRaised).toEqual([127]);
+    expect(r(ADC.DR)).toBe(16384); // floor(0.25 × 65536)
   });
 });

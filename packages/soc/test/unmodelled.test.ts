@@ -30,14 +30,14 @@ describe('unmodelled register reporting', () => {
     ctx.unmodelled = (d, o, w, v) => reporter.report(d, o, w, v);
     const bus = new SystemBus(ctx);
     attachSystemPeripherals(bus, ctx);
-    bus.write32(0x40000034, 123); // TIM2 CCR1: stored, not modelled
-    bus.write32(0x40000034, 124);
-    expect(bus.read32(0x40000034)).toBe(124);
+    bus.write32(0x40000048, 123); // TIM2 DCR (DMA bursts): stored, not modelled
+    bus.write32(0x40000048, 124);
+    expect(bus.read32(0x40000048)).toBe(124);
     bus.read32(0x58024400 + 0x0a0); // RCC GCR: stored plainly (modelled as storage), not reported
     bus.read32(0x48021400); // HASH: no model at all
     bus.read32(0x48021400);
     expect(reporter.reported.map((r) => [r.register, r.isWrite])).toEqual([
-      ['TIM2.CCR1', true],
+      ['TIM2.DCR', true],
       ['HASH.CR', false],
     ]);
   });

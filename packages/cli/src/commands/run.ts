@@ -106,6 +106,10 @@ export function outputLines(outputs: OutputSummary): string[] {
     const more = outputs.gpio.length - MAX_PINS_LISTED;
     lines.push(`  GPIO outputs changed: ${pins.join(', ')}${more > 0 ? `, and ${more} more (--json lists all)` : ''}`);
   }
+  if (outputs.pwm.length > 0) {
+    const pwm = outputs.pwm.map((p) => `${p.pin} ${(p.duty * 100).toFixed(1)}% at ${Number(p.frequencyHz.toPrecision(6)).toLocaleString('en-US')} Hz (${p.timer} CH${p.channel})`);
+    lines.push(`  PWM outputs at the end: ${pwm.join(', ')}`);
+  }
   for (const d of outputs.dac) {
     const v = (x: number) => x.toFixed(3);
     lines.push(`  DAC channel ${d.channel} (${d.pin}): ${d.conversions.toLocaleString('en-US')} conversions, ${v(d.min)}–${v(d.max)} of VREF+, last ${v(d.last)}`);

@@ -110,16 +110,24 @@ export const ADC_CHANNEL_PINS = {
   ADC1: [...ADC12_SHARED_PINS.slice(0, 2), 'PF11', ...ADC12_SHARED_PINS.slice(3, 6), 'PF12', ...ADC12_SHARED_PINS.slice(7), 'PA0', 'PA1', 'PA4', 'PA5'],
   // ADC2 INP16/INP17 are the internal DAC1 outputs, which leave the chip on PA4/PA5.
   ADC2: [...ADC12_SHARED_PINS.slice(0, 2), 'PF13', ...ADC12_SHARED_PINS.slice(3, 6), 'PF14', ...ADC12_SHARED_PINS.slice(7), 'PA4', 'PA5', 'PA4', 'PA5'],
+  // ADC3: INP0/INP1 on the dedicated pads PC2_C/PC3_C (the Patch SM's CV inputs as STM32duino maps them),
+  // INP10/INP11 on PC0/PC1 (datasheet pin table). Its PF/PH inputs are not on the Daisy's pins: they read 0.
+  ADC3: ['PC2_C', 'PC3_C', '', '', '', '', '', '', '', '', 'PC0', 'PC1'],
 } as const;
 
 export const ADC_INSTANCES = {
   ADC1: { base: 0x4002_2000, dmaRequest: 9 },
   ADC2: { base: 0x4002_2100, dmaRequest: 10 },
+  // In D3 (RM0433 memory map); DMAMUX1 request 115 is adc3_dma (RM0433 DMAMUX1 request table).
+  ADC3: { base: 0x5802_6000, dmaRequest: 115 },
 } as const;
 export type AdcName = keyof typeof ADC_INSTANCES;
 export const ADC12_COMMON_BASE = 0x4002_2300;
 /** ADC1 and ADC2 share one NVIC line (RM0433 interrupt vector table: ADC1_2 = 18). */
 export const ADC12_IRQ = 18;
+/** ADC3's common registers (CCR: its own clock mode and prescaler) and NVIC line (RM0433: ADC3 = 127). */
+export const ADC3_COMMON_BASE = 0x5802_6300;
+export const ADC3_IRQ = 127;
 
 /** The ADC kernel clock and the CPU clock, from the RCC clock tree. */
 export interface AdcClocks {
@@ -178,7 +186,7 @@ export class Adc extends RegisterBlock {
   constructor(
     context: SocContext,
     name: AdcName,
-    private readonly common: Adc12Common,
+    private readonly common: AdcCommon,
     options: AdcOptions,
   ) {
     super(name, ADC_INSTANCES[name].base, 0x100, context, name);
@@ -479,12 +487,17 @@ export class Adc extends RegisterBlock {
  * 10:0, ADC2 in 26:16), CCR holds the clock mode and prescaler shared by the pair, CDR packs both data
  * registers. It also drives the shared ADC1_2 interrupt line.
  */
-export class Adc12Common extends RegisterBlock {
+export class AdcCommon extends RegisterBlock {
   private readonly adcs: Adc[] = [];
   private irqLevel = false;
 
-  constructor(context: SocContext) {
-    super('ADC12_Common', ADC12_COMMON_BASE, 0x100, context, 'ADC12_Common');
+  constructor(
+    context: SocContext,
+    name: 'ADC12_Common' | 'ADC3_Common',
+    base: number,
+    private readonly irq: number,
+  ) {
+    super(name, base, 0x100, context, name);
     this.stored(ADC_COMMON.CCR);
     // CSR mirrors the ISRs; CDR shows both DRs without clearing EOC.
     this.eventStable(ADC_COMMON.CSR, ADC_COMMON.CCR, ADC_COMMON.CDR, ADC_COMMON.CDR2);
@@ -503,7 +516,7 @@ export class Adc12Common extends RegisterBlock {
     for (const a of this.adcs) level ||= a.interruptPending;
     if (level === this.irqLevel) return;
     this.irqLevel = level;
-    this.context.setIrq(ADC12_IRQ, level);
+    this.context.setIrq(this.irq, level);
   }
 
   protected override readRegister(offset: number): number | undefined {
@@ -529,5 +542,19 @@ export class Adc12Common extends RegisterBlock {
       return true;
     }
     return offset === ADC_COMMON.CSR || offset === ADC_COMMON.CDR || offset === ADC_COMMON.CDR2; // read-only
+  }
+}
+
+/** The common registers of ADC1 and ADC2 (RM0433 ADC common registers at 0x4002_2300), NVIC line 18. */
+export class Adc12Common extends AdcCommon {
+  constructor(context: SocContext) {
+    super(context, 'ADC12_Common', ADC12_COMMON_BASE, ADC12_IRQ);
+  }
+}
+
+/** ADC3's own common registers (0x5802_6300) and NVIC line 127. */
+export class Adc3Common extends AdcCommon {
+  constructor(context: SocContext) {
+    super(context, 'ADC3_Common', ADC3_COMMON_BASE, ADC3_IRQ);
   }
 }

@@ -86,6 +86,12 @@ export class GpioPort extends RegisterBlock {
     this.listeners.push(listener);
   }
 
+  /** The alternate function number (0–15) AFRL/AFRH select for a pin (used when its MODER is 2). */
+  alternateFunction(pin: number): number {
+    const afr = this.regs[(pin < 8 ? GPIO.AFRL : GPIO.AFRH) >>> 2];
+    return (afr >>> (4 * (pin & 7))) & 0xf;
+  }
+
   /** MODER value of a pin: 0 input, 1 output, 2 alternate function, 3 analog. */
   mode(pin: number): number {
     return (this.regs[GPIO.MODER >>> 2] >>> (2 * pin)) & 3;

@@ -1,6 +1,6 @@
 import type { SocContext } from '@seedsim/core';
 import type { SystemBus } from '../system-bus.js';
-import { Adc, Adc12Common, adcClocksFrom, type AdcName } from './adc.js';
+import { Adc, Adc12Common, Adc3Common, adcClocksFrom, type AdcName } from './adc.js';
 import { AnalogInputs } from './analog-inputs.js';
 import { DAC_IRQ, DAC_TRIGGER, Dac } from './dac.js';
 import { DmaController, busAsDmaPort } from './dma.js';
@@ -15,7 +15,7 @@ import { GeneralPurposeTimer } from './tim.js';
 import { shareIrqLine } from './shared-irq.js';
 import { SDRAM_SIZE } from '../devices/sdram.js';
 
-/** DMAMUX1, DMA1/DMA2, SAI1/SAI2, FMC with the SDRAM chip, QUADSPI with the IS25LP064A, ADC1/ADC2, SPI1–6, DAC1 with TIM6/TIM7, SDMMC1. */
+/** DMAMUX1, DMA1/DMA2, SAI1/SAI2, FMC with the SDRAM chip, QUADSPI with the IS25LP064A, ADC1/ADC2/ADC3, SPI1–6, DAC1 with TIM6/TIM7, SDMMC1. */
 export interface StorageAndAudioPeripherals {
   readonly dmamux: Dmamux;
   readonly dma1: DmaController;
@@ -29,6 +29,7 @@ export interface StorageAndAudioPeripherals {
   readonly analog: AnalogInputs;
   readonly adc: Readonly<Record<AdcName, Adc>>;
   readonly adcCommon: Adc12Common;
+  readonly adc3Common: Adc3Common;
   readonly spi: Readonly<Record<SpiName, Spi>>;
   readonly dac: Dac;
   /** The basic timers that pace the DAC (TRGO → DAC trigger inputs). */
@@ -65,8 +66,13 @@ export function attachStorageAndAudioPeripherals(bus: SystemBus, context: SocCon
   quadspi.followClockTree(rcc.clockTree);
   const analog = new AnalogInputs();
   const adcCommon = new Adc12Common(context);
+  const adc3Common = new Adc3Common(context);
   const adcOptions = { clocks: adcClocksFrom(rcc.clockTree), dmamux, inputs: analog };
-  const adc = { ADC1: new Adc(context, 'ADC1', adcCommon, adcOptions), ADC2: new Adc(context, 'ADC2', adcCommon, adcOptions) };
+  const adc = {
+    ADC1: new Adc(context, 'ADC1', adcCommon, adcOptions),
+    ADC2: new Adc(context, 'ADC2', adcCommon, adcOptions),
+    ADC3: new Adc(context, 'ADC3', adc3Common, adcOptions),
+  };
   const spi = Object.fromEntries(
     (Object.keys(SPI_INSTANCES) as SpiName[]).map((n) => [n, new Spi(context, n, spiClocksFrom(rcc.clockTree, n), dmamux)]),
   ) as Record<SpiName, Spi>;
@@ -78,9 +84,9 @@ export function attachStorageAndAudioPeripherals(bus: SystemBus, context: SocCon
   tim7.onTrigger(() => dac.trigger(DAC_TRIGGER.TIM7_TRGO));
   // SDMMC1's IDMA is a bus master of its own (AXI, D1 domain); its reach is checked in the SDMMC model.
   const sdmmc1 = new Sdmmc(context, sdmmcClocksFrom(rcc), port);
-  const devices = [dmamux, dma1, dma2, sai1, sai2, fmc, quadspi, adcCommon, adc.ADC1, adc.ADC2, ...Object.values(spi), dac, tim6, tim7, sdmmc1];
+  const devices = [dmamux, dma1, dma2, sai1, sai2, fmc, quadspi, adcCommon, adc3Common, adc.ADC1, adc.ADC2, adc.ADC3, ...Object.values(spi), dac, tim6, tim7, sdmmc1];
   for (const device of devices) bus.mapDevice(device);
   bus.mapMemory(SDRAM_BANK1_BASE, SDRAM_SIZE, fmc.sdramWindow);
   bus.mapMemory(QSPI_WINDOW_BASE, QSPI_WINDOW_SIZE, quadspi.window);
-  return { dmamux, dma1, dma2, sai1, sai2, fmc, quadspi, analog, adc, adcCommon, spi, dac, tim6, tim7, sdmmc1 };
+  return { dmamux, dma1, dma2, sai1, sai2, fmc, quadspi, analog, adc, adcCommon, adc3Common, spi, dac, tim6, tim7, sdmmc1 };
 }
