@@ -220,7 +220,10 @@ export class DaisyBoard {
     const context: SocContext = {
       clock: this.clock,
       unmodelled: (device, offset, isWrite, value) => this.reportUnmodelled(device, offset, isWrite, value),
-      setIrq: (irq, level) => this.exceptions.setIrqLevel(irq, level),
+      setIrq: (irq, level) => {
+        if (level) this.checkAudioStillRunning(irq);
+        this.exceptions.setIrqLevel(irq, level);
+      },
       rule: (rule, address, isWrite, detail) => this.reportRule(rule, address, isWrite, detail),
     };
 
@@ -434,20 +437,41 @@ export class DaisyBoard {
   private watchAudioDeadlines(): void {
     for (const irq of DMA_STREAM_IRQS) {
       this.profiler.onExceptionComplete(irq + EXCEPTION_IRQ_BASE, (cycles) => {
-        if (!servesSai(this, irq)) return;
+        // Already reported while it ran (checkAudioStillRunning): one overrun, one event.
+        if (this.audioOverrunReported.has(irq) || !servesSai(this, irq)) return;
         const budget = blockCycles(this, irq);
-        if (budget > 0 && cycles > budget) this.reportMissedDeadline(irq, cycles, budget);
+        if (budget > 0 && cycles > budget) this.reportMissedDeadline(irq, cycles, budget, false);
       });
     }
   }
 
-  private reportMissedDeadline(irq: number, cycles: number, budget: number): void {
+  /** Audio DMA interrupts running now: NVIC line → the cycle their handler's first instruction ran. */
+  private readonly audioHandlerSince = new Map<number, number>();
+  /** Audio DMA lines whose running handler has already been reported as late. */
+  private readonly audioOverrunReported = new Set<number>();
+
+  /**
+   * The DMA raising an audio stream's interrupt again while that interrupt's handler still runs has
+   * finished the next buffer half: the deadline is missed now, even if the handler never returns (one
+   * stuck in a HAL timeout loop), and the report comes with the call stack where it is.
+   */
+  private checkAudioStillRunning(irq: number): void {
+    const since = this.audioHandlerSince.get(irq);
+    if (since === undefined || this.audioOverrunReported.has(irq) || !this.exceptions.isActive(irq + EXCEPTION_IRQ_BASE) || !servesSai(this, irq)) return;
+    const budget = blockCycles(this, irq);
+    if (budget <= 0) return;
+    this.audioOverrunReported.add(irq);
+    this.reportMissedDeadline(irq, this.clock.cycles - since, budget, true);
+  }
+
+  private reportMissedDeadline(irq: number, cycles: number, budget: number, stillRunning: boolean): void {
     const stream = streamOnIrq(this, irq)?.stream;
     const frames = blockFramesGuess(this, irq);
     const handler = this.handlerName(irq + EXCEPTION_IRQ_BASE);
-    const detail =
-      `${handler} ran ${Math.round(cycles)} cycles for a block of ${frames} frames that lasts ${Math.round(budget)} cycles ` +
-      `(${Math.round((100 * cycles) / budget)}% of it): the DMA reached the buffer half before the callback finished writing it, an audible click`;
+    const ran = stillRunning
+      ? `${handler} was still running after ${Math.round(cycles)} cycles when the DMA finished the next buffer half (a block of ${frames} frames lasts ${Math.round(budget)} cycles)`
+      : `${handler} ran ${Math.round(cycles)} cycles for a block of ${frames} frames that lasts ${Math.round(budget)} cycles (${Math.round((100 * cycles) / budget)}% of it)`;
+    const detail = `${ran}: the DMA reached the buffer half before the callback finished writing it, an audible click`;
     // Located at the handler's entry, so every overrun of one interrupt folds into one event.
     const entry = this.bus.peek(this.exceptions.vtor + 4 * (irq + EXCEPTION_IRQ_BASE), 4) & ~1;
     this.rules.record('audio-deadline-missed', stream?.m0ar ?? 0, true, detail, entry >>> 0, this.clock.cycles, this.profiler.callStack());
@@ -598,6 +622,11 @@ export class DaisyBoard {
 
   /** A fault handler is being entered: stop with the decoded fault, as a debugger would. */
   private onExceptionEntry(exceptionNumber: number): void {
+    const line = exceptionNumber - EXCEPTION_IRQ_BASE;
+    if (DMA_STREAM_IRQS.includes(line)) {
+      this.audioHandlerSince.set(line, this.clock.cycles);
+      this.audioOverrunReported.delete(line);
+    }
     const name = EXCEPTION_NAMES[exceptionNumber];
     if (!name || exceptionNumber === 2) return;
     const sp = this.state.r[13];

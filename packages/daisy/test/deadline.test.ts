@@ -4,7 +4,9 @@
  * clock tree gives (48,014.3 Hz at 400 MHz: 399,881 cycles).
  */
 import { describe, expect, it } from 'vitest';
+import type { ElfImage } from '@seedsim/elf';
 import { benchImage } from '../src/bench.js';
+import { DaisyBoard } from '../src/board.js';
 import { formatBench } from '../src/bench-report.js';
 import { fixtureImage } from './fixtures.js';
 
@@ -30,5 +32,29 @@ describe('audio-deadline-missed', () => {
     const r = benchImage(fixtureImage('fix-callback-overrun'), { blocks: 4 });
     expect(r.cpuLoad.max).toBeLessThan(1);
     expect(r.rules.filter((e) => e.rule === 'audio-deadline-missed')).toEqual([]);
+  });
+
+  it('fires while the handler is still running when the DMA finishes the next half, with the call stack where it is stuck', () => {
+    // The audio fixture with `b .` (0xE7FE) written over the first instruction of process_block: the
+    // callback never returns, as one stuck in a HAL timeout loop would.
+    const image = fixtureImage('audio-o2');
+    const at = image.symbols.get('process_block')!.address;
+    const stuck: ElfImage = {
+      ...image,
+      segments: image.segments.map((seg) => {
+        const offset = at - seg.loadAddress;
+        if (offset < 0 || offset + 2 > seg.data.length) return seg;
+        const data = seg.data.slice();
+        data[offset] = 0xfe;
+        data[offset + 1] = 0xe7;
+        return { ...seg, data };
+      }),
+    };
+    const board = new DaisyBoard(stuck, {});
+    board.run({ maxCycles: 20_000_000 });
+    const event = board.rules.events.find((e) => e.rule === 'audio-deadline-missed');
+    expect(event?.detail).toContain('was still running after');
+    expect(event?.detail).toContain(`lasts ${Math.round(BLOCK_CYCLES)} cycles`);
+    expect(event?.callStack[0]).toBe('process_block');
   });
 });
