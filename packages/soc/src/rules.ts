@@ -93,7 +93,7 @@ export const RULE_EXPLANATIONS: Readonly<Record<RuleName, string>> = {
   'stack-overflow': 'the stack grew below the end of the static data linked under it (variables overwritten)',
   'boot-info-misplaced': 'a BOOT_SRAM/BOOT_QSPI app links daisy::boot_info outside backup SRAM (0x38800000): libDaisy reads an undefined bootloader version (0 in seedsim: clock, MPU and SDRAM setup skipped); an outdated linker script?',
   'bootloader-v5-expected': 'a BOOT_SRAM/BOOT_QSPI app built with libDaisy before v6 (no daisy::boot_info) expects the Daisy bootloader v5 to have set up clocks, MPU and SDRAM; seedsim boots it as the v6 bootloader does (64 MHz HSI, no SDRAM): rebuild with libDaisy v6 or later',
-  'audio-deadline-missed': 'the audio interrupt ran longer than one audio block lasts: the DMA played the buffer half before the callback finished it (an audible click)',
+  'audio-deadline-missed': 'the audio interrupt ran longer than one audio block lasts (or was still running when the DMA finished the next half): the DMA played the buffer half before the callback finished it (an audible click)',
   'blocking-call-in-interrupt': 'an interrupt handler called malloc/new/free, a delay (HAL_Delay, System::Delay) or FatFS file access: unbounded or blocking work where audio must finish in time',
   'peripheral-no-clock': 'a peripheral (SPI, SAI, ADC, SDMMC) was started with its kernel clock off: its RCC source is not running, so nothing moves (clocks not configured?)',
 };
