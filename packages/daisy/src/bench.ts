@@ -129,7 +129,8 @@ export function benchImage(image: ElfImage, options: BenchOptions = {}): BenchRe
   const bootBudgetSeconds = options.bootSeconds ?? (neverStarts !== null ? NO_START_BOOT_SECONDS : DEFAULT_BOOT_SECONDS);
   const bootStart = board.clock.cycles;
   const watch = new BootWatch(board, neverStarts);
-  // Simulated time, summed step by step at the CPU clock of the moment (boot starts on the 64 MHz HSI).
+  // Simulated time from the board's clock of seconds, which follows the CPU clock as the firmware changes it.
+  const bootStartSeconds = board.time.now();
   let bootSeconds = 0;
   let nextProgress = 1;
   while (busiestIrq() === null || (isrSamples.get(busiestIrq()!)!.length ?? 0) < 4) {
@@ -144,10 +145,8 @@ export function benchImage(image: ElfImage, options: BenchOptions = {}): BenchRe
       if (!watch.hasWindow) watch.checkpoint();
       throw new BenchError(`${image.name}: no audio interrupt completed within ${bootBudgetSeconds} s (simulated) of boot: is audio started?\n${watch.diagnosis()}`, null);
     }
-    const before = board.clock.cycles;
-    const hz = board.cpuHz;
     const outcome = board.run({ maxCycles: 2_000_000 });
-    bootSeconds += (board.clock.cycles - before) / hz;
+    bootSeconds = board.time.now() - bootStartSeconds;
     if (outcome.reason !== 'budget') {
       const why = neverStarts !== null ? `\n  ${neverStarts}` : '';
       throw new BenchError(`${image.name}: the firmware stopped before audio ran: ${outcome.message}${why}`, outcome);
