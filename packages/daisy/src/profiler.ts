@@ -273,6 +273,11 @@ export class Profiler implements FlowObserver {
     this.calls.fill(0);
     this.totalsSince = now;
     this.preemptedAtReset.set(this.preempted);
+    // An interrupt open now adds its whole duration to its level's counter when it returns; the part it
+    // ran before now preempted nothing the totals count, so it is counted as already there.
+    for (let d = 1; d <= this.depth; d++) {
+      if (this.frameKind[d] === FRAME_EXCEPTION) this.preemptedAtReset[this.frameLevel[d] - 1] += now - this.frameStart[d];
+    }
     this.indirectCallees.clear();
     this.indirectCalleeCalls.clear();
     this.indirectCalleeDepth.clear();

@@ -185,4 +185,27 @@ describe('Profiler call stack', () => {
     expect(inclusive.get('helper')).toBe(3); // the outer interrupt's 52 are not helper's
     expect(inclusive.get('main')).toBe(1 + 3); // its BL and helper: 56 cycles in all, 52 of them the interrupt's
   });
+
+  it('an interrupt open when the totals are reset takes from the function it preempted only what it ran after', () => {
+    const { profiler, step, state, enter, leave, at } = rig();
+    step(InsnClass.Call, HELPER, true); // main: BL helper
+    step(); // helper: 1
+    state.ipsr = 27;
+    enter(); // 12
+    at(CALLBACK);
+    for (let i = 0; i < 3; i++) step(); // the handler: 3 before the reset
+    profiler.resetTotals();
+    for (let i = 0; i < 2; i++) step(); // 2 after it
+    leave(10);
+    state.ipsr = 0;
+    at(HELPER + 4);
+    for (let i = 0; i < 4; i++) step(); // helper: 4 more
+    step(InsnClass.BranchIndirect, MAIN + 4); // helper returns (1)
+    const inclusive = new Map(profiler.profile().map((f) => [f.name, f.inclusive]));
+    // After the reset: the handler's 2 + 10 (its own), helper's 4 + 1; the interrupt's 12 pre-reset cycles
+    // of entry and 3 of handler are no more taken from helper than they were counted for it.
+    expect(inclusive.get('callback')).toBe(12);
+    expect(inclusive.get('helper')).toBe(5);
+    expect(inclusive.get('main')).toBe(5);
+  });
 });
