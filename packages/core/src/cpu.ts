@@ -593,6 +593,20 @@ export class Cpu {
     this.invalidateAllCode();
   }
 
+  /**
+   * A store's access error: a bus error (not an MPU refusal or an unaligned Device access, which are
+   * synchronous) is asynchronous when the host supports it (ExceptionHost.impreciseBusFault): the store
+   * is dropped and the instruction goes on. Anything else is thrown as accessFault makes it.
+   */
+  private storeFault(e: unknown, addr: number): void {
+    const host = this.exceptions;
+    if (e instanceof BusError && e.kind !== 'mpu' && e.kind !== 'unaligned' && host.impreciseBusFault !== undefined) {
+      host.impreciseBusFault(this.curPc, addr >>> 0);
+      return;
+    }
+    throw this.accessFault(e, addr);
+  }
+
   private accessFault(e: unknown, addr: number): unknown {
     if (e instanceof BusError) {
       this.r[15] = this.curPc;
@@ -661,7 +675,7 @@ export class Cpu {
     try {
       this.bus.write32(addr, value);
     } catch (e) {
-      throw this.accessFault(e, addr);
+      this.storeFault(e, addr);
     }
     // Self-modifying code: forget decoded instructions in the bytes written (both pages if unaligned).
     if (this.codePages[addr >>> PAGE_SHIFT] !== 0 || this.codePages[(addr + 3) >>> PAGE_SHIFT] !== 0) this.invalidateCode(addr, 4);
@@ -677,7 +691,7 @@ export class Cpu {
     try {
       this.bus.write16(addr, value & 0xffff);
     } catch (e) {
-      throw this.accessFault(e, addr);
+      this.storeFault(e, addr);
     }
     if (this.codePages[addr >>> PAGE_SHIFT] !== 0 || this.codePages[(addr + 1) >>> PAGE_SHIFT] !== 0) this.invalidateCode(addr, 2);
   }
@@ -691,7 +705,7 @@ export class Cpu {
     try {
       this.bus.write8(addr, value & 0xff);
     } catch (e) {
-      throw this.accessFault(e, addr);
+      this.storeFault(e, addr);
     }
     if (this.codePages[addr >>> PAGE_SHIFT] !== 0) this.invalidateCode(addr, 1);
   }

@@ -55,6 +55,13 @@ export interface ExceptionHost {
    * The instruction must have no further architectural effect. The host performs exception entry.
    */
   fault(kind: FaultKind, address?: number): void;
+  /**
+   * Optional: a store the bus rejected. Stores are asynchronous on the Cortex-M7 (they go through the
+   * write buffer: PM0253 "Memory system ordering" / store operations), so the instruction completes and
+   * the host pends an imprecise BusFault (BFSR.IMPRECISERR, no BFAR). `pc` and `address` are the store's,
+   * for the host's report only. A host without it takes the error as a precise fault.
+   */
+  impreciseBusFault?(pc: number, address: number): void;
   /** SVC executed: the host pends SVCall and takes it (PC already advanced past the SVC). */
   svc(imm: number): void;
   /** BKPT executed (PC still at the BKPT). With no debugger this escalates to HardFault (B1.5.6). */

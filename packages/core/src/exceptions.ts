@@ -480,6 +480,15 @@ export class ExceptionModel implements ExceptionHost {
    * BusFault, or HardFault with FORCED when BusFault is disabled. Asynchronous: it waits while its
    * priority cannot preempt, it never locks up the core by itself.
    */
+  /** The last store the bus rejected (impreciseBusFault): for reports, the hardware keeps no such record. */
+  lastRejectedStore: { pc: number; address: number } | null = null;
+
+  /** A store the bus rejected (ExceptionHost.impreciseBusFault): asynchronous on the Cortex-M7. */
+  impreciseBusFault(pc: number, address: number): void {
+    this.lastRejectedStore = { pc, address };
+    this.pendImpreciseBusFault();
+  }
+
   pendImpreciseBusFault(): void {
     this.cfsr = (this.cfsr | Cfsr.IMPRECISERR) >>> 0;
     if (this.isEnabled(Exc.BusFault)) {

@@ -42,6 +42,25 @@ describe('faults reach the exception host', () => {
     expect(cpu.state.r[15]).toBe(0x100);
   });
 
+  it('a store the bus rejects is asynchronous: the instruction completes and the host is told, no precise fault', () => {
+    // STM: both stores are attempted and the base is written back, as the write buffer took them.
+    const { cpu, host } = withHost('stm r0!, {r1, r2}\nmovs r3, #7', { 0: 0x6000_0000, 1: 11, 2: 12 });
+    const rejected: string[] = [];
+    (host as unknown as ExceptionHost).impreciseBusFault = (pc, address) => rejected.push(`${pc.toString(16)} ${address.toString(16)}`);
+    cpu.step();
+    cpu.step();
+    expect(host.events).toEqual([]);
+    expect(rejected).toEqual(['0 60000000', '0 60000004']);
+    expect(cpu.state.r[0]).toBe(0x6000_0008);
+    expect(cpu.state.r[3]).toBe(7);
+  });
+
+  it('without impreciseBusFault in the host, a rejected store is a precise BusFault', () => {
+    const { cpu, host } = withHost('str r1, [r0]', { 0: 0x6000_0000, 1: 11 });
+    cpu.step();
+    expect(host.events).toEqual([`fault ${FaultKind.BusData} 60000000 pc=0 it=0`]);
+  });
+
   it('an MPU refusal (BusError kind mpu) is a MemManage data fault', () => {
     const inner = new FlatBus([{ base: 0, size: 0x1000 }]);
     const bus: Bus = {

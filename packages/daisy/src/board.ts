@@ -644,6 +644,11 @@ export class DaisyBoard {
     // A frame the MPU or the bus refused (MSTKERR, STKERR) was not written: the PC comes from the entry.
     const pc = m.unstackedReturnAddress >= 0 ? m.unstackedReturnAddress : stacked.pc;
     if (m.unstackedReturnAddress >= 0) status.push('the exception frame could not be stacked: the stack holds no saved registers');
+    // IMPRECISERR (CFSR bit 10): the hardware records no address; seedsim knows the store it was.
+    const store = m.lastRejectedStore;
+    if (m.cfsr & (1 << 10) && store !== null) {
+      status.push(`the write the bus rejected: ${this.image.symbols.describe(store.pc)} (pc ${hex(store.pc)}) to ${hex(store.address)}; stores are buffered on the Cortex-M7, so the fault comes after it and BFAR stays invalid`);
+    }
     const callStack = this.profiler.callStack().slice(1);
     this.fault = {
       exception: name,
