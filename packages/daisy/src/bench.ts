@@ -58,31 +58,77 @@ export function callsPerInterrupt(calls: number, interrupts: number): number {
 }
 
 /**
+ * Code of the frameworks that call the user's callback (libDaisy's namespace, ST's HAL and its static
+ * SAI/DMA helpers): a function they call through a pointer is the user's, however small.
+ */
+export function isFrameworkFunction(name: string): boolean {
+  return /^(_ZN5daisy|_ZN13DaisyHardware|HAL_|SAI_|DMA_|I2S_)/.test(name);
+}
+
+/** What audioCallbackCandidates may also know of the pointer calls, to drop helpers inside the callback. */
+export interface CalleeFacts {
+  /** Inclusive cycles of each function over the same window as the call counts. */
+  inclusive: ReadonlyMap<number, number>;
+  isFramework(fn: number): boolean;
+}
+
+/**
  * The functions called through a pointer inside the audio interrupt that may be the user's callback:
- * those called a whole number of times per interrupt (callsPerInterrupt), less those called several
- * times per call of the one indirect call they are always made inside (a virtual Process() the callback
- * calls per channel or voice). A callback called twice per interrupt because it overran is kept: it is
- * called from two places (the DMA's half- and full-transfer handlers), or as often as the one it is in.
+ * those called once per interrupt (callsPerInterrupt), or a whole number of times when the interrupt
+ * overran (both DMA halves pending: the callback is then called from two places, the DMA's half- and
+ * full-transfer handlers, or as often as the overrun call it is made in), less helpers made inside
+ * another candidate, the one pointer call they are always made in:
+ *   - called more times per interrupt than it (a virtual Process() the callback calls per channel or voice);
+ *   - with `facts`, taking less than {@link CALLBACK_MIN_SHARE} of its cycles when it is the user's code,
+ *     not a framework's (a knob read through a virtual call in Faust's UI update, once per block);
+ *   - made inside such a helper.
  */
 export function audioCallbackCandidates(
   calls: ReadonlyMap<number, number>,
   parents: ReadonlyMap<number, ReadonlySet<number>>,
   interrupts: number,
+  facts?: CalleeFacts,
 ): [number, number][] {
   const times = new Map<number, number>();
   for (const [fn, n] of calls) {
     const k = callsPerInterrupt(n, interrupts);
     if (k > 0) times.set(fn, k);
   }
-  return [...calls.entries()].filter(([fn]) => {
-    const k = times.get(fn);
-    if (k === undefined) return false;
+  const only = (fn: number): number | undefined => {
     const from = parents.get(fn);
-    if (from === undefined || from.size !== 1) return true;
-    const parentTimes = times.get([...from][0]);
-    return parentTimes === undefined || k <= parentTimes;
-  });
+    return from !== undefined && from.size === 1 ? [...from][0] : undefined;
+  };
+  const verdict = new Map<number, boolean>();
+  const accepted = (fn: number, depth = 0): boolean => {
+    const known = verdict.get(fn);
+    if (known !== undefined) return known;
+    let ok = false;
+    const k = times.get(fn);
+    if (k !== undefined && depth < 64) {
+      const parent = only(fn);
+      const parentTimes = parent === undefined ? undefined : times.get(parent);
+      if (parent === undefined || parentTimes === undefined) {
+        // Not inside another candidate: once per interrupt, or an overrun's calls from two places.
+        ok = k === 1 || (parents.get(fn)?.size ?? 0) >= 2;
+      } else {
+        ok = k <= parentTimes && accepted(parent, depth + 1);
+        if (ok && facts !== undefined && !facts.isFramework(parent)) {
+          ok = (facts.inclusive.get(fn) ?? 0) >= CALLBACK_MIN_SHARE * (facts.inclusive.get(parent) ?? 0);
+        }
+      }
+    }
+    verdict.set(fn, ok);
+    return ok;
+  };
+  return [...calls.entries()].filter(([fn]) => accepted(fn));
 }
+
+/**
+ * The least share of the enclosing candidate's cycles a function called inside user code must take to be
+ * taken for the callback: a knob read through a virtual call takes a few percent of the callback it is
+ * in. [I] chosen well below any callback's share of its caller.
+ */
+export const CALLBACK_MIN_SHARE = 0.25;
 
 /**
  * Boots the image, lets the firmware's own DMA interrupt drive the audio callback, and measures it:
@@ -172,7 +218,16 @@ export function benchImage(image: ElfImage, options: BenchOptions = {}): BenchRe
     // for each (twice per interrupt).
     const interrupts = isrSamples.get(irq)!.length;
     const profiler = board.profiler;
-    const perBlock = audioCallbackCandidates(profiler.indirectCalleeCalls, profiler.indirectCalleeParents, interrupts);
+    // Only pointer calls made under the audio interrupt itself: another DMA interrupt nested in it (the
+    // Patch SM's DAC stream) has callbacks of its own.
+    const underAudio = new Map([...profiler.indirectCalleeCalls].filter(([fn]) => {
+      const under = profiler.indirectCalleeExceptions.get(fn);
+      return under !== undefined && under.size === 1 && under.has(irq + EXCEPTION_IRQ_BASE);
+    }));
+    const perBlock = audioCallbackCandidates(underAudio, profiler.indirectCalleeParents, interrupts, {
+      inclusive: profiler.indirectCallees,
+      isFramework: (fn) => isFrameworkFunction(profiler.functionName(fn)),
+    });
     perBlock.sort((a, b) => (profiler.indirectCalleeDepth.get(b[0]) ?? 0) - (profiler.indirectCalleeDepth.get(a[0]) ?? 0));
     const pick = (m: Map<number, number>) => [...m.entries()].sort((a, b) => b[1] - a[1])[0];
     const indirect = perBlock[0] ?? pick(profiler.indirectCallees);

@@ -108,6 +108,8 @@ export class Profiler implements FlowObserver {
   readonly indirectCalleeDepth = new Map<number, number>();
   /** For those callees: the functions of the indirect calls they were made inside (-1: none, the handler's own). */
   readonly indirectCalleeParents = new Map<number, Set<number>>();
+  /** For those callees: the exception numbers of the handlers they were called under. */
+  readonly indirectCalleeExceptions = new Map<number, Set<number>>();
   /** Functions called directly by an exception handler's own code: callee id → inclusive cycles. */
   readonly handlerCallees = new Map<number, number>();
   private readonly frameTag = new Uint8Array(MAX_DEPTH);
@@ -282,6 +284,7 @@ export class Profiler implements FlowObserver {
     this.indirectCalleeCalls.clear();
     this.indirectCalleeDepth.clear();
     this.indirectCalleeParents.clear();
+    this.indirectCalleeExceptions.clear();
     this.handlerCallees.clear();
   }
 
@@ -322,6 +325,9 @@ export class Profiler implements FlowObserver {
       const parents = this.indirectCalleeParents.get(fn) ?? new Set<number>();
       parents.add(this.indirectParent());
       this.indirectCalleeParents.set(fn, parents);
+      const exceptions = this.indirectCalleeExceptions.get(fn) ?? new Set<number>();
+      exceptions.add(this.enclosingException());
+      this.indirectCalleeExceptions.set(fn, exceptions);
     }
   }
 
@@ -382,6 +388,12 @@ export class Profiler implements FlowObserver {
     let n = 0;
     for (let d = this.depth; d > 0 && this.frameKind[d] !== FRAME_EXCEPTION; d--) if (this.frameTag[d] & TAG_INDIRECT_IN_HANDLER) n++;
     return n;
+  }
+
+  /** The exception number of the innermost exception frame below the top frame, or 0. */
+  private enclosingException(): number {
+    for (let d = this.depth - 1; d > 0; d--) if (this.frameKind[d] === FRAME_EXCEPTION) return this.frameException[d];
+    return 0;
   }
 
   /** The function of the nearest indirect call below the top frame and above the nearest exception frame, or -1. */
