@@ -60,10 +60,14 @@ export function parseWav(bytes: Uint8Array, name = 'input.wav'): WavAudio {
   return { sampleRate, channels };
 }
 
-/** Encodes 24-bit PCM (the Daisy codec's resolution). */
+/**
+ * Encodes 24-bit PCM (the Daisy codec's resolution). No channels at all (the firmware never sent audio)
+ * is written as an empty stereo file: a WAV with 0 channels is not one readers accept.
+ */
 export function encodeWav24(audio: WavAudio): Uint8Array {
+  if (audio.channels.length === 0) audio = { ...audio, channels: [new Float32Array(0), new Float32Array(0)] };
   const channelCount = audio.channels.length;
-  const frames = channelCount ? audio.channels[0].length : 0;
+  const frames = audio.channels[0].length;
   const dataBytes = frames * channelCount * 3;
   const bytes = new Uint8Array(44 + dataBytes);
   const view = new DataView(bytes.buffer);

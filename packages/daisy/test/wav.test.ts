@@ -24,6 +24,16 @@ describe('WAV files', () => {
     expect([...audio.channels[0]]).toEqual([0.5, -0.25]);
   });
 
+  it('writes an empty stereo file, not a 0-channel one, when no audio was sent', () => {
+    const bytes = encodeWav24({ sampleRate: 48000, channels: [] });
+    const view = new DataView(bytes.buffer);
+    expect(view.getUint16(22, true)).toBe(2);
+    expect(view.getUint32(28, true)).toBe(48000 * 2 * 3);
+    expect(view.getUint16(32, true)).toBe(6); // block align
+    expect(view.getUint32(40, true)).toBe(0);
+    expect(parseWav(bytes).channels.map((c) => c.length)).toEqual([0, 0]);
+  });
+
   it('refuses a file that is not WAV with a clear message', () => {
     expect(() => parseWav(new TextEncoder().encode('not a wav file at all'), 'x.wav')).toThrow(/x\.wav: not a WAV file/);
   });
