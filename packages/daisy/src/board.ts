@@ -383,6 +383,7 @@ export class DaisyBoard {
       );
     }
     this.watchStack();
+    this.watchHeap();
     this.watchAudioDeadlines();
     this.watchBlockingCalls();
   }
@@ -500,6 +501,48 @@ export class DaisyBoard {
       this.reportRule('stack-overflow', sp, true, `SP = ${hex(sp)} is below ${hex(limit)} (${below} in ${memory.name}): the stack has grown into the static data linked below it`);
       this.profiler.stackLimit = Math.min(this.profiler.stackLimit, sp);
     };
+  }
+
+  /**
+   * newlib's _sbrk moves the heap break without checking a limit: an allocation larger than the memory
+   * left runs past the end of the memory holding the heap (a bus error on first use, or other data), or
+   * into the stack growing down in it. Checked at each return of _sbrk (or _sbrk_r), from its increment
+   * (r0, or r1 for _sbrk_r) and the old break it returns.
+   */
+  private watchHeap(): void {
+    let increment: number | null = null;
+    const entry = (register: number) => () => {
+      increment ??= this.state.r[register] | 0;
+    };
+    const complete = () => {
+      const incr = increment;
+      increment = null;
+      const old = this.state.r[0] >>> 0;
+      if (incr === null || incr <= 0 || old === 0xffff_ffff) return;
+      const memory = memoryAt(old);
+      if (!memory) return;
+      const end = old + incr;
+      const memoryEnd = memory.base + memory.size;
+      const sp = this.state.r[13] >>> 0;
+      const stackAbove = sp > old && sp <= memoryEnd;
+      // Located at the first byte the block should not have: the end of the memory, or the stack.
+      let at = 0;
+      let detail: string | null = null;
+      if (end > memoryEnd) {
+        at = memoryEnd;
+        detail = `the heap grew by ${incr} bytes at ${hex(old)} to ${hex(end)}, ${end - memoryEnd} bytes past the end of ${memory.name} (${hex(memoryEnd - 1)}): newlib's _sbrk checks no limit, so the block runs off the memory`;
+      } else if (stackAbove && end > sp) {
+        at = sp;
+        detail = `the heap grew by ${incr} bytes at ${hex(old)} to ${hex(end)}, over the stack (SP = ${hex(sp)}) in ${memory.name}: newlib's _sbrk checks no limit`;
+      }
+      if (detail !== null) this.rules.record('heap-overflow', at, true, detail, this.state.r[15] >>> 0, this.clock.cycles, this.profiler.callStack());
+    };
+    for (const [name, register] of [['_sbrk', 0], ['_sbrk_r', 1]] as const) {
+      const symbol = this.image.symbols.get(name);
+      if (symbol === undefined || symbol.kind !== 'function') continue;
+      this.profiler.onFunctionEntry(symbol, entry(register));
+      this.profiler.onFunctionComplete(symbol, complete);
+    }
   }
 
   /** MIDI bytes (BoardOptions.midiInput) lost so far because USART1's receiver was off when they arrived. */

@@ -230,6 +230,21 @@ export class Profiler implements FlowObserver {
     this.exceptionListeners.set(exceptionNumber, list);
   }
 
+  /** Calls `listener()` as the function `symbol` is entered by a call or a tail call (its arguments in r0–r3). */
+  onFunctionEntry(symbol: ElfSymbol, listener: () => void): void {
+    const id = this.idForSymbol(symbol);
+    const list = this.entryListeners.get(id) ?? [];
+    list.push(listener);
+    this.entryListeners.set(id, list);
+  }
+
+  private readonly entryListeners = new Map<number, (() => void)[]>();
+
+  private tellEntry(fn: number): void {
+    const listeners = this.entryListeners.get(fn);
+    if (listeners !== undefined) for (const l of listeners) l();
+  }
+
   /** Calls `listener(cycles)` each time the function `symbol` returns (outermost activation). */
   onFunctionComplete(symbol: ElfSymbol, listener: CompletionListener): void {
     const id = this.idForSymbol(symbol);
@@ -314,6 +329,7 @@ export class Profiler implements FlowObserver {
     const parentIsHandler = this.depth > 0 && this.frameKind[this.depth] === FRAME_EXCEPTION;
     const d = this.push(FRAME_CALL, this.idForAddress(this.state.r[15]));
     if (this.handlerWatch.size !== 0) this.checkWatchedCall(this.state.r[15]);
+    if (this.entryListeners.size !== 0) this.tellEntry(this.frameFn[d]);
     this.frameReturn[d] = (returnAddress & ~1) >>> 0;
     this.frameException[d] = 0;
     const indirectInHandler = indirect && this.insideException();
@@ -349,6 +365,7 @@ export class Profiler implements FlowObserver {
     this.frameActivationFn[nd] = activationFn;
     this.frameActivationStart[nd] = activationStart;
     this.frameActivationPreempted[nd] = activationPreempted;
+    if (this.entryListeners.size !== 0) this.tellEntry(this.frameFn[nd]);
   }
 
   private pushException(): void {

@@ -68,6 +68,11 @@ export const Rule = {
    * FatFS file access (the board checks it by symbol name).
    */
   BlockingCallInInterrupt: 'blocking-call-in-interrupt',
+  /**
+   * The heap break moved past the end of the memory that holds the heap, or into the stack growing down
+   * in that memory (newlib's _sbrk checks no limit; the board watches its calls).
+   */
+  HeapOverflow: 'heap-overflow',
 } as const;
 
 export type RuleName = (typeof Rule)[keyof typeof Rule];
@@ -95,5 +100,6 @@ export const RULE_EXPLANATIONS: Readonly<Record<RuleName, string>> = {
   'bootloader-v5-expected': 'a BOOT_SRAM/BOOT_QSPI app built with libDaisy before v6 (no daisy::boot_info) expects the Daisy bootloader v5 to have set up clocks, MPU and SDRAM; seedsim boots it as the v6 bootloader does (64 MHz HSI, no SDRAM): rebuild with libDaisy v6 or later',
   'audio-deadline-missed': 'the audio interrupt ran longer than one audio block lasts (or was still running when the DMA finished the next half): the DMA played the buffer half before the callback finished it (an audible click)',
   'blocking-call-in-interrupt': 'an interrupt handler called malloc/new/free, a delay (HAL_Delay, System::Delay) or FatFS file access: unbounded or blocking work where audio must finish in time',
+  'heap-overflow': 'an allocation moved the heap past the end of its memory or into the stack (newlib\'s _sbrk checks no limit): a heap too small for what the firmware allocates (a big DSP object or delay line that belongs in SDRAM?)',
   'peripheral-no-clock': 'a peripheral (SPI, SAI, ADC, SDMMC) was started with its kernel clock off: its RCC source is not running, so nothing moves (clocks not configured?)',
 };
