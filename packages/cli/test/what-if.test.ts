@@ -50,7 +50,7 @@ describe('seedsim bench --what-if', () => {
   it('prints both rows side by side, warns about a move that would not fit, and takes no baseline gate from a what-if row', async () => {
     const { code, stdout, stderr } = await runCli('bench', '--blocks', '4', elf('audio-o2'), '--what-if', 'delay_line=DTCM');
     expect(code).toBe(0);
-    expect(stdout).toMatch(/audio-o2\.elf \[delay_line → DTCM\]\s+[\d,]+\s+0\.\d\d/);
+    expect(stdout).toMatch(/audio-o2\.elf \[delay_line → DTCM\] \(would not fit DTCM\)\s+[\d,]+\s+0\.\d\d/);
     expect(stderr).toMatch(/288000 bytes moved to DTCM would not fit DTCMRAM/);
   });
 

@@ -25,6 +25,8 @@ export interface BenchResult {
   file: string;
   /** The what-if placements the image was priced with (BoardOptions.whatIf): "reverb_lines → DTCM". */
   whatIf?: string;
+  /** Regions those moves would overfill: a placement the linker would refuse. */
+  whatIfOverfills?: string[];
   appType: string;
   timing: string;
   cpuHz: number;
@@ -101,7 +103,8 @@ export function formatBench(result: BenchResult, top = 10): string {
 export function formatComparison(results: readonly BenchResult[]): string {
   if (results.length < 2) return '';
   const base = results[0].callback.cycles.median || 1;
-  const label = (r: BenchResult): string => (r.whatIf !== undefined ? `${r.file} [${r.whatIf}]` : r.file);
+  const label = (r: BenchResult): string =>
+    r.whatIf === undefined ? r.file : `${r.file} [${r.whatIf}]${r.whatIfOverfills ? ` (would not fit ${r.whatIfOverfills.join(', ')})` : ''}`;
   const width = Math.max(12, ...results.map((r) => label(r).length));
   const lines = [`${'image'.padEnd(width)}  ${'median cycles'.padStart(13)}  ${'ratio'.padStart(6)}  ${'p99'.padStart(10)}  ${'CPU load'.padStart(8)}  largest stall / memory stall by region`];
   for (const r of results) {

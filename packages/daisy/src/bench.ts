@@ -303,6 +303,7 @@ export function benchImage(image: ElfImage, options: BenchOptions = {}): BenchRe
   return {
     file: image.name,
     ...(board.whatIf !== null ? { whatIf: board.whatIf.description } : {}),
+    ...(board.whatIf !== null && board.whatIf.overfilled.length > 0 ? { whatIfOverfills: board.whatIf.overfilled } : {}),
     appType: board.appType.appType,
     timing: options.timing ?? 'm7',
     cpuHz: board.cpuHz,

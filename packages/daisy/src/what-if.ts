@@ -32,6 +32,8 @@ export interface ResolvedWhatIf {
   description: string;
   /** Moves that would not fit the target region's free space, or that change nothing. */
   warnings: string[];
+  /** Regions the moves would overfill ('DTCM'): the placement could not be linked as priced. */
+  overfilled: string[];
 }
 
 /** Region names a user may write: the Daisy linker scripts' and the report's, in any case. */
@@ -95,6 +97,7 @@ export function resolveWhatIf(image: ElfImage, appType: AppTypeInfo, moves: read
   const overrides: PlacementOverride[] = [];
   const warnings: string[] = [];
   const movedInto = new Map<Region, number>();
+  const overfilled: string[] = [];
   const names: string[] = [];
   for (const move of moves) {
     const region = regionNamed(move.region);
@@ -121,7 +124,8 @@ export function resolveWhatIf(image: ElfImage, appType: AppTypeInfo, moves: read
     const free = use.region.length - use.used;
     if (bytes > free) {
       warnings.push(`what-if: ${bytes} bytes moved to ${REGION_NAMES[region]} would not fit ${use.region.name}: ${Math.max(0, free)} bytes free of ${use.region.length}`);
+      overfilled.push(REGION_NAMES[region]);
     }
   }
-  return { overrides, description: names.join(', '), warnings };
+  return { overrides, description: names.join(', '), warnings, overfilled };
 }

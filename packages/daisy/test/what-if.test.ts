@@ -4,7 +4,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Region } from '@seedsim/timing';
-import { APP_TYPES, DaisyBoard, WhatIfError, parseWhatIf, resolveWhatIf } from '../src/index.js';
+import { APP_TYPES, DaisyBoard, WhatIfError, formatComparison, parseWhatIf, resolveWhatIf, type BenchResult } from '../src/index.js';
+
+/** The fields of a bench result the side-by-side table reads. */
+const benchLike = (file: string): BenchResult =>
+  ({ file, callback: { cycles: { median: 1000, p99: 1100 } }, cpuLoad: { median: 0.1 }, byCause: {}, byRegion: {} }) as unknown as BenchResult;
 import { fixtureImage } from './fixtures.js';
 
 const o2 = () => fixtureImage('audio-o2');
@@ -35,6 +39,12 @@ describe('what-if placements', () => {
     const r = resolveWhatIf(o2(), APP_TYPES.BOOT_NONE, [{ symbol: 'delay_line', region: 'DTCM' }]);
     expect(r.warnings).toHaveLength(1);
     expect(r.warnings[0]).toMatch(/288000 bytes moved to DTCM would not fit DTCMRAM: \d+ bytes free of 131072/);
+    expect(r.overfilled).toEqual(['DTCM']);
+    // The side-by-side table says so on the priced row, not only in a warning printed before it.
+    const row = (whatIfOverfills?: string[]) => formatComparison([benchLike('a.elf'), { ...benchLike('a.elf'), whatIf: r.description, whatIfOverfills }]).split('\n')[2];
+    expect(row(['DTCM'])).toContain('a.elf [delay_line → DTCM] (would not fit DTCM)');
+    expect(row()).not.toContain('would not fit');
+    expect(resolveWhatIf(o2(), APP_TYPES.BOOT_NONE, [{ symbol: 'reverb_process', region: 'ITCM' }]).overfilled).toEqual([]);
   });
 
   it('says when a symbol is already in the region, and names unknown symbols and regions', () => {
