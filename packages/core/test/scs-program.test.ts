@@ -41,25 +41,40 @@ loop:
   });
 });
 
-describe('MPU configured by firmware', () => {
-  it('a load from a no-access region: MemManage DACCVIOL with MMFAR, handler skips it', () => {
-    const rig = programRig(`
-.thumb_func
-reset:
+/**
+ * MPU region `n` at `base` (a number, or a label: RBAR ignores its low bits) with RASR `rasr`, then
+ * MPU_CTRL = ENABLE | PRIVDEFENA and SHCSR.MEMFAULTENA.
+ */
+const region = (n: number, base: number | string, rasr: number) => `
   ldr r0, =0xE000ED98
-  movs r1, #0
-  str r1, [r0]           @ RNR = 0
-  ldr r1, =0x20001000
-  str r1, [r0, #4]       @ RBAR
-  ldr r1, =0x10000017    @ RASR: XN, AP = 0 (no access), SIZE = 11 (4 KB), ENABLE
-  str r1, [r0, #8]
+  movs r1, #${n}
+  str r1, [r0]           @ MPU_RNR
+  ldr r1, =${typeof base === 'number' ? `0x${base.toString(16)}` : base}
+  str r1, [r0, #4]       @ MPU_RBAR
+  ldr r1, =0x${rasr.toString(16)}
+  str r1, [r0, #8]       @ MPU_RASR
   movs r1, #5
   str r1, [r0, #-4]      @ MPU_CTRL = ENABLE | PRIVDEFENA
   ldr r0, =0xE000ED24
   ldr r1, =0x00010000
   str r1, [r0]           @ SHCSR.MEMFAULTENA
   dsb
-  isb
+  isb`;
+
+/**
+ * Unprivileged code has no background map (B3.5.1): regions 0 and 1 give it the flash (64 KB) and the
+ * RAM (128 KB) in full (AP = 0b011).
+ */
+const FLASH_AND_RAM_FOR_ALL = `${region(0, 0x08000000, (3 << 24) | (15 << 1) | 1)}
+${region(1, 0x20000000, (3 << 24) | (16 << 1) | 1)}`;
+
+describe('MPU configured by firmware', () => {
+  it('a load from a no-access region: MemManage DACCVIOL with MMFAR, handler skips it', () => {
+    const rig = programRig(`
+.thumb_func
+reset:
+  @ region 0: XN, AP = 0 (no access), SIZE = 11 (4 KB), ENABLE
+${region(0, 0x20001000, 0x10000017)}
   ldr r0, =0x20001010
   ldr r1, [r0]           @ faults
   LOG 2
@@ -85,22 +100,6 @@ memmanage:
 });
 
 describe('MPU permissions enforced by the core', () => {
-  /** MPU region `n` at `base` with RASR `rasr`, then MPU_CTRL = ENABLE | PRIVDEFENA and SHCSR.MEMFAULTENA. */
-  const region = (n: number, base: number, rasr: number) => `
-  ldr r0, =0xE000ED98
-  movs r1, #${n}
-  str r1, [r0]
-  ldr r1, =0x${base.toString(16)}
-  str r1, [r0, #4]
-  ldr r1, =0x${rasr.toString(16)}
-  str r1, [r0, #8]
-  movs r1, #5
-  str r1, [r0, #-4]
-  ldr r0, =0xE000ED24
-  ldr r1, =0x00010000
-  str r1, [r0]
-  dsb
-  isb`;
   /** A MemManage handler that logs CFSR, MMFAR and the stacked PC, then stops. */
   const logAndStop = `
 .thumb_func
@@ -158,13 +157,12 @@ ${logAndStop}
   });
 
   it('unprivileged thread code is refused a privileged-only region that handler code may read', () => {
-    // Unprivileged code has no background map (B3.5.1): regions 0 and 1 give it the flash (64 KB) and
-    // the RAM (128 KB) in full; region 2, numbered higher, wins over region 1 for its 4 KB.
+    // Regions 0 and 1 give unprivileged code the flash and the RAM; region 2, numbered higher, wins over
+    // region 1 for its 4 KB.
     const rig = programRig(`
 .thumb_func
 reset:
-${region(0, 0x08000000, (3 << 24) | (15 << 1) | 1)}
-${region(1, 0x20000000, (3 << 24) | (16 << 1) | 1)}
+${FLASH_AND_RAM_FOR_ALL}
 ${region(2, 0x20004000, AP_PRIVILEGED_ONLY | SIZE_4KB | 1)}
   ldr r4, =0x20004000
   ldr r1, =0x1234
@@ -194,18 +192,8 @@ ${logAndStop}
     const rig = programRig(`
 .thumb_func
 reset:
-${region(0, 0x08000000, (3 << 24) | (15 << 1) | 1)}
-${region(1, 0x20000000, (3 << 24) | (16 << 1) | 1)}
-  ldr r0, =0xE000ED98
-  movs r1, #2
-  str r1, [r0]           @ RNR = 2
-  ldr r1, =privileged_fn
-  bic r1, r1, #1
-  str r1, [r0, #4]       @ RBAR = the page of privileged_fn
-  ldr r1, =0x${(AP_PRIVILEGED_ONLY | SIZE_4KB | 1).toString(16)}
-  str r1, [r0, #8]
-  dsb
-  isb
+${FLASH_AND_RAM_FOR_ALL}
+${region(2, 'privileged_fn', AP_PRIVILEGED_ONLY | SIZE_4KB | 1)}
   movs r0, #1
   msr control, r0        @ CONTROL.nPRIV: thread code is unprivileged
   isb

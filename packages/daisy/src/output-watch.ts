@@ -82,7 +82,11 @@ export class OutputWatch {
     dac: Dac,
     private readonly timers: Readonly<Record<GeneralPurposeTimerName, GeneralPurposeTimer>>,
   ) {
-    for (const name of GPIO_PORT_NAMES) gpio[name].onOutputChange((pin, level) => this.pinChanged(`P${name}${pin}`, level));
+    for (const name of GPIO_PORT_NAMES) {
+      // Names made once: a software-PWM LED changes level hundreds of thousands of times a second.
+      const pins = Array.from({ length: 16 }, (_, pin) => `P${name}${pin}`);
+      gpio[name].onOutputChange((pin, level) => this.pinChanged(pins[pin], level));
+    }
     dac.onConversion((channel, code) => this.converted(channel, code));
   }
 

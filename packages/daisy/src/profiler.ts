@@ -332,7 +332,7 @@ export class Profiler implements FlowObserver {
     if (this.entryListeners.size !== 0) this.tellEntry(this.frameFn[d]);
     this.frameReturn[d] = (returnAddress & ~1) >>> 0;
     this.frameException[d] = 0;
-    const indirectInHandler = indirect && this.insideException();
+    const indirectInHandler = indirect && this.enclosingException() !== 0;
     this.frameTag[d] = (indirectInHandler ? TAG_INDIRECT_IN_HANDLER : 0) | (parentIsHandler ? TAG_HANDLER_CHILD : 0);
     if (indirectInHandler) {
       const fn = this.frameFn[d];
@@ -407,7 +407,7 @@ export class Profiler implements FlowObserver {
     return n;
   }
 
-  /** The exception number of the innermost exception frame below the top frame, or 0. */
+  /** The exception number of the innermost exception frame below the top frame, or 0 (thread code). */
   private enclosingException(): number {
     for (let d = this.depth - 1; d > 0; d--) if (this.frameKind[d] === FRAME_EXCEPTION) return this.frameException[d];
     return 0;
@@ -434,11 +434,6 @@ export class Profiler implements FlowObserver {
         return;
       }
     }
-  }
-
-  private insideException(): boolean {
-    for (let d = this.depth - 1; d > 0; d--) if (this.frameKind[d] === FRAME_EXCEPTION) return true;
-    return false;
   }
 
   private push(kind: number, fn: number): number {

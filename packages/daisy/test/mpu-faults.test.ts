@@ -6,12 +6,15 @@ import { describe, expect, it } from 'vitest';
 import { DaisyBoard } from '../src/index.js';
 import { RECURSE_84_BYTES_A_LEVEL, linkImage } from './asm-image.js';
 
-/** Vectors up to UsageFault; every fault handler is a `b .`, where the board stops with the decoded fault. */
-const VECTORS = (stackTop: string) => `
+/**
+ * Vectors up to UsageFault with the stack at 0x20000400; every fault handler is a `b .`, where the board
+ * stops with the decoded fault. Ends at Reset_Handler's label: append its body.
+ */
+const VECTORS = `
   .syntax unified
   .thumb
   .section .isr_vector, "a"
-  .word ${stackTop}
+  .word 0x20000400
   .word Reset_Handler + 1
   .word Fault_Handler + 1, Fault_Handler + 1, Fault_Handler + 1, Fault_Handler + 1, Fault_Handler + 1
   .text
@@ -21,18 +24,17 @@ const VECTORS = (stackTop: string) => `
 Fault_Handler:
   b .
   .size Fault_Handler, . - Fault_Handler
+  .thumb_func
+  .global Reset_Handler
+  .type Reset_Handler, %function
+Reset_Handler:
 `;
 
 describe('MPU and execute-never faults on the board', () => {
   it('a call through a corrupt function pointer into SDRAM, MPU off: IACCVIOL escalated to HardFault', () => {
     // 0xC0000000 is Device, execute-never, in the default map: code there runs only under an MPU region
     // that makes it executable (libDaisy's region 1 does). MemManage is not enabled: HardFault, FORCED.
-    const image = linkImage(`${VECTORS('0x20000400')}
-  .thumb_func
-  .global Reset_Handler
-  .type Reset_Handler, %function
-Reset_Handler:
-  ldr r0, =0xC0000101
+    const image = linkImage(`${VECTORS}  ldr r0, =0xC0000101
   blx r0
 1: b 1b
   .size Reset_Handler, . - Reset_Handler
@@ -49,12 +51,7 @@ Reset_Handler:
   it('a stack guard region: the push that overflows into it is a MemManage DACCVIOL at that address', () => {
     // Region 0: the lowest 32 bytes of the stack area (0x20000000), no access (AP = 0), XN; the
     // background map elsewhere (PRIVDEFENA); MemManage enabled. 16 levels of 84 bytes overflow 1 KB.
-    const image = linkImage(`${VECTORS('0x20000400')}
-  .thumb_func
-  .global Reset_Handler
-  .type Reset_Handler, %function
-Reset_Handler:
-  ldr r0, =0xE000ED98
+    const image = linkImage(`${VECTORS}  ldr r0, =0xE000ED98
   movs r1, #0
   str r1, [r0]           @ MPU_RNR = 0
   ldr r1, =0x20000000
